@@ -1,0 +1,1 @@
+"""ReturnBot: answers questions about Belgium's assisted voluntary return figures."""

@@ -1,0 +1,170 @@
+"""The typed questions the engine understands: a pydantic discriminated union on `kind`.
+
+`parse` turns text into one of these (or `Clarify` / `NoMatch`); `resolve` fills defaults;
+`store` answers them. Adding a question kind means: a model here, a rule in `parse`, a
+runner in `answer_query` (bot/query.py) and a template in `render`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+Series = Literal["fedasil", "government"]
+Profile = Literal["asylum_applicant", "rejected_applicant", "irregular_stay"]
+Measure = Literal["count", "share"]
+
+__all__ = [
+    "ByCountry", "ByProfile", "Change", "Clarify", "DestinationCountries", "Definition",
+    "Dublin", "Families", "FactCheck", "Help", "Info", "Measure", "NoMatch", "ParseResult",
+    "Profile", "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
+    "UnaccompaniedMinors",
+]
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _YearQuery(_Base):
+    """A question about one year; `year=None` means the latest year with that figure."""
+
+    year: int | None = None
+    series: Series = "fedasil"
+
+
+class Total(_YearQuery):
+    """How many returned (in a year)."""
+
+    kind: Literal["total"] = "total"
+
+
+class ByCountry(_YearQuery):
+    """How many returned to one country (ISO 3166-1 alpha-2, XK for Kosovo)."""
+
+    kind: Literal["by_country"] = "by_country"
+    country: str
+
+
+class ByProfile(_YearQuery):
+    """The residence-status profile of returnees; `profile=None` asks for the whole split."""
+
+    kind: Literal["by_profile"] = "by_profile"
+    profile: Profile | None = None
+    measure: Measure = "share"
+
+
+class Ranking(_YearQuery):
+    """The main destination countries of a year."""
+
+    kind: Literal["ranking"] = "ranking"
+    top: int = Field(default=5, ge=1, le=20)
+
+
+class Change(_Base):
+    """The change between two years (`base_year` → `year`), for the total or one country."""
+
+    kind: Literal["change"] = "change"
+    year: int | None = None
+    base_year: int | None = None
+    country: str | None = None
+    series: Series = "fedasil"
+
+
+class Trend(_Base):
+    """The yearly series from `start` to `end` (inclusive), for the total or one country."""
+
+    kind: Literal["trend"] = "trend"
+    start: int | None = None
+    end: int | None = None
+    country: str | None = None
+    series: Series = "fedasil"
+    chart: bool = False
+
+
+class Reintegration(_YearQuery):
+    """How many returnees received reintegration support, as a count or share."""
+
+    kind: Literal["reintegration"] = "reintegration"
+    measure: Measure = "share"
+
+
+class Dublin(_YearQuery):
+    """Voluntary Dublin departures (organised by the Immigration Office)."""
+
+    kind: Literal["dublin"] = "dublin"
+
+
+class UnaccompaniedMinors(_YearQuery):
+    """Unaccompanied minors among returnees."""
+
+    kind: Literal["unaccompanied_minors"] = "unaccompanied_minors"
+
+
+class Families(_YearQuery):
+    """The share of returnees who travelled as families."""
+
+    kind: Literal["families"] = "families"
+
+
+class DestinationCountries(_YearQuery):
+    """The number of countries people returned to."""
+
+    kind: Literal["destination_countries"] = "destination_countries"
+
+
+class FactCheck(_YearQuery):
+    """Is a claimed number right? `country=None` checks the annual total."""
+
+    kind: Literal["fact_check"] = "fact_check"
+    claimed: float
+    country: str | None = None
+
+
+class Definition(_Base):
+    """What a figure means: why two counts differ, what is counted, whether Dublin is in."""
+
+    kind: Literal["definition"] = "definition"
+    topic: Literal["series", "dublin", "counted", "profiles", "reintegration"] = "series"
+    year: int | None = None
+    value: float | None = None
+
+
+class Info(_Base):
+    """Support information for migrants: a content topic, optionally about one country."""
+
+    kind: Literal["info"] = "info"
+    topic: str | None = None
+    country: str | None = None
+
+
+class Help(_Base):
+    """What the bot can answer."""
+
+    kind: Literal["help"] = "help"
+
+
+Query = Annotated[
+    Total | ByCountry | ByProfile | Ranking | Change | Trend | Reintegration | Dublin
+    | UnaccompaniedMinors | Families | DestinationCountries | FactCheck | Definition | Info | Help,
+    Field(discriminator="kind"),
+]
+QUERY_ADAPTER: TypeAdapter[Query] = TypeAdapter(Query)
+
+
+class Clarify(_Base):
+    """The text names something ambiguous; ask which one was meant."""
+
+    kind: Literal["clarify"] = "clarify"
+    term: str
+    countries: tuple[str, ...]
+
+
+class NoMatch(_Base):
+    """The text is not a question the engine can answer."""
+
+    kind: Literal["no_match"] = "no_match"
+
+
+ParseResult = Query | Clarify | NoMatch
