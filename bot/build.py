@@ -1,0 +1,259 @@
+"""Build the SQLite store from data/ with sqlite-utils: `populate(db)` does the work,
+`write(path)` wraps it in a temporary file that is renamed into place only when complete.
+
+Tables (each column is described in the `columns` table, for Datasette / sqlite-utils users):
+publications, figures (one row per distinct published value), figure_sources (which
+publication states which value), aliases (country names per language), content (support
+information per topic and language, full-text searchable) and meta.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bot.datafiles import DATA_DIR, Figure, Publication, load_data, read_import_csv
+
+__all__ = ["data_fingerprint", "import_csv", "populate", "write"]
+
+SCHEMA_VERSION = 1
+
+COLUMN_DOCS: dict[str, dict[str, str]] = {
+    "publications": {
+        "id": "Short readable id, used by data/figures.csv",
+        "publisher": "Who published it (Fedasil, a minister, a newspaper…)",
+        "title": "Title of the page or document",
+        "url": "Where it was published",
+        "published": "Publication date (YYYY-MM-DD, YYYY-MM, or empty when unknown)",
+        "language": "Language of the publication (ISO 639-1)",
+        "kind": "agency, government, parliament, partner, press, party, blog or other",
+        "reliability": "official or secondary; official sources outrank the press",
+    },
+    "figures": {
+        "id": "Row id",
+        "indicator": "What is counted (returns_total, returns_by_country, rank_by_country…)",
+        "series": "fedasil (the programme figure, default) or government (wider count)…",
+        "year": "The year the figure is about",
+        "period": "year (annual), H1 (first half) or partial (a shorter period, see description)",
+        "country": "Destination country, ISO 3166-1 alpha-2 (XK = Kosovo); empty for all",
+        "profile": "asylum_applicant, rejected_applicant, irregular_stay or empty",
+        "value": "The published value",
+        "unit": "persons, percent, countries or rank",
+        "precision": "exact, rounded or approximate (as the best source states it)",
+        "compare_year": "For change_vs_year_pct: the year compared with",
+        "preferred": "1 if answers use this value (see conflicts); 0 if another source's wins",
+        "usable": "0 if only a blog states it (a blog is not a source on its own)",
+        "best_source": "The publication an answer cites for this value",
+        "description": "What the best source says, in words",
+        "note": "Curator's note (why this value is or is not used)",
+    },
+    "figure_sources": {
+        "figure_id": "figures.id",
+        "publication_id": "publications.id",
+        "evidence": "What this publication says",
+    },
+    "aliases": {
+        "alias": "A name as people type it, normalised (lowercase, no accents)",
+        "country": "ISO 3166-1 alpha-2 code",
+        "language": "Language of the name",
+        "origin": "cldr (Babel) or curated (data/lang)",
+    },
+    "content": {
+        "topic": "Topic id (file name in data/content/)",
+        "language": "Language of this text",
+        "title": "Title of the topic",
+        "text": "The information itself",
+        "keywords": "Words that route a question here",
+        "stated": "When the newest fact in it was stated by its source",
+        "countries": "JSON list of ISO codes the topic is specifically about",
+        "sources": "JSON list of sources (publisher, title, url, date)",
+    },
+}
+
+_RELIABILITY = {"official": 1, "secondary": 0}
+_PRECISION = {"exact": 2, "rounded": 1, "approximate": 0}
+
+
+def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
+    """Hash every file under data/ and the code that builds from it: a changed hash means stale."""
+    h = hashlib.sha256(str(SCHEMA_VERSION).encode())
+    code = Path(__file__).resolve().parent
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    files += [code / "build.py", code / "datafiles.py", code / "countries.py"]
+    for path in files:
+        if path.exists():
+            h.update(str(path.relative_to(path.parent.parent)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _source_rank(pub: Publication) -> tuple[int, int, str]:
+    """Official before secondary, Fedasil first, then the most recent publication."""
+    return (_RELIABILITY[pub.reliability], int(pub.publisher.startswith("Fedasil")),
+            pub.published or "")
+
+
+def _group(figures: Iterable[Figure]) -> dict[tuple[object, ...], dict[float, list[Figure]]]:
+    groups: dict[tuple[object, ...], dict[float, list[Figure]]] = defaultdict(
+        lambda: defaultdict(list))
+    for f in figures:
+        groups[f.key][f.value].append(f)
+    return groups
+
+
+def _observations(
+    figures: list[Figure], pubs: dict[str, Publication]
+) -> list[tuple[dict[str, Any], list[Figure]]]:
+    """One row per distinct value of each key, with `preferred` set on the value answers use."""
+    out: list[tuple[dict[str, Any], list[Figure]]] = []
+    for key, by_value in sorted(_group(figures).items(), key=lambda kv: repr(kv[0])):
+        scored = []
+        for value, rows in by_value.items():
+            rows.sort(key=lambda f: _source_rank(pubs[f.source]), reverse=True)
+            usable = any(pubs[f.source].kind != "blog" for f in rows) and not all(
+                f.use == "no" for f in rows)
+            best = next(f for f in rows if pubs[f.source].kind != "blog") if usable else rows[0]
+            forced = any(f.use == "prefer" for f in rows)
+            score = (forced, usable, _source_rank(pubs[best.source]), _PRECISION[best.precision])
+            scored.append((score, value, rows, best, usable))
+        scored.sort(key=lambda s: s[0], reverse=True)
+        for i, (_score, value, rows, best, usable) in enumerate(scored):
+            notes = sorted({f.note for f in rows if f.note})
+            out.append(({
+                "indicator": best.indicator, "series": best.series, "year": best.year,
+                "period": best.period, "country": best.country, "profile": best.profile,
+                "value": value, "unit": best.unit, "precision": best.precision,
+                "compare_year": best.compare_year, "preferred": int(i == 0 and usable),
+                "usable": int(usable), "best_source": best.source,
+                "description": best.evidence or "", "note": "; ".join(notes),
+            }, rows))
+    return out
+
+
+def populate(
+    db: sqlite_utils.Database,
+    data_dir: Path = DATA_DIR,
+    extra: tuple[dict[str, Publication], list[Figure]] | None = None,
+    skip_import: str | None = None,
+) -> None:
+    """Fill an empty database from data/ (plus `extra` publications and figures)."""
+    from bot.content import load_content
+    from bot.countries import alias_rows
+
+    pubs, figures = load_data(data_dir, skip_import=skip_import)
+    if extra:
+        pubs = pubs | extra[0]
+        figures = figures + extra[1]
+    db["publications"].insert_all(
+        (p.model_dump() for p in sorted(pubs.values(), key=lambda p: p.id)), pk="id")
+    fig_rows, link_rows = [], []
+    for i, (row, sources) in enumerate(_observations(figures, pubs), start=1):
+        fig_rows.append({"id": i, **row})
+        for f in sources:
+            link_rows.append({"figure_id": i, "publication_id": f.source,
+                              "evidence": f.evidence or ""})
+    db["figures"].insert_all(fig_rows, pk="id", foreign_keys=[("best_source", "publications")])
+    db["figure_sources"].insert_all(
+        link_rows, pk=("figure_id", "publication_id"),
+        foreign_keys=[("figure_id", "figures"), ("publication_id", "publications")])
+    db["figures"].create_index(["indicator", "series", "year", "country"])
+    db["figures"].create_index(["country", "indicator"])
+    db["figure_sources"].create_index(["publication_id"])
+    db["aliases"].insert_all(alias_rows(data_dir), pk=("alias", "country", "language"))
+    db["aliases"].create_index(["alias"])
+    content = list(load_content(data_dir))
+    db["content"].create({c: str for c in COLUMN_DOCS["content"]}, pk=("topic", "language"))
+    db["content"].insert_all(content)
+    db["content"].enable_fts(["title", "text", "keywords"], tokenize="unicode61")
+    db["meta"].insert_all([
+        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+        {"key": "data_fingerprint", "value": data_fingerprint(data_dir)},
+    ], pk="key")
+    _describe(db)
+
+
+def _describe(db: sqlite_utils.Database) -> None:
+    rows = [{"table": t, "column": c, "description": d}
+            for t, cols in COLUMN_DOCS.items() for c, d in cols.items()]
+    db["columns"].insert_all(rows, pk=("table", "column"))
+
+
+def write(
+    path: Path,
+    data_dir: Path = DATA_DIR,
+    extra: tuple[dict[str, Publication], list[Figure]] | None = None,
+    skip_import: str | None = None,
+) -> None:
+    """Build the store at `path` atomically: a failed build leaves the old file untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".returnbot-", suffix=".db", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        db = sqlite_utils.Database(tmp)
+        with db.conn:
+            populate(db, data_dir, extra, skip_import)
+        db.conn.execute("VACUUM")
+        db.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def import_csv(csv_path: Path, db_path: Path, keep_dir: Path, data_dir: Path = DATA_DIR) -> int:
+    """Validate a staff CSV, rebuild the store with it, and keep a copy in `keep_dir`.
+
+    Raises DataError (naming file, line and field) before anything is written.
+    Returns the number of figures imported.
+    """
+    pubs, _ = load_data(data_dir, skip_import=csv_path.name)
+    new_pubs, figures = read_import_csv(csv_path, pubs)
+    # Figures imported earlier into keep_dir stay in the store too (unless it is data/imports,
+    # which load_data reads already).
+    extra_pubs, extra_figs = dict(new_pubs), list(figures)
+    if keep_dir.resolve() != (data_dir / "imports").resolve() and keep_dir.is_dir():
+        for older in sorted(keep_dir.glob("*.csv")):
+            if older.name == csv_path.name:
+                continue
+            p, f = read_import_csv(older, pubs | extra_pubs)
+            extra_pubs |= p
+            extra_figs += f
+    write(db_path, data_dir, (extra_pubs, extra_figs), skip_import=csv_path.name)
+    keep_dir.mkdir(parents=True, exist_ok=True)
+    if csv_path.resolve() != (keep_dir / csv_path.name).resolve():
+        shutil.copyfile(csv_path, keep_dir / csv_path.name)
+    return len(figures)
+
+
+def store_fingerprint(db_path: Path) -> str | None:
+    """Return the data fingerprint recorded in a built store, or None if unreadable."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("select value from meta where key='data_fingerprint'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def describe_json(db_path: Path) -> str:
+    """Counts of each table, as JSON (for `db build` output)."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        return json.dumps({t: db[t].count for t in ("publications", "figures", "aliases",
+                                                     "content")})
+    finally:
+        db.close()

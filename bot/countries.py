@@ -1,0 +1,76 @@
+"""Country names people type, per language: every CLDR name Babel knows for the 12 product
+languages, plus the curated aliases, demonyms and inflected forms in data/lang/<lang>.yaml.
+
+Built into the store's `aliases` table at build time, so the bot never loads Babel's
+territory data on the answering path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.i18n import LANGUAGES
+from bot.text import normalize
+
+__all__ = ["COUNTRY_CODES", "alias_rows", "load_lang_file"]
+
+# Two-letter CLDR territories that are not countries people return to.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AQ", "BV", "HM", "UM", "CP", "DG",
+                  "EA", "IC", "TA", "AC", "CQ"}
+
+
+def _codes() -> tuple[str, ...]:
+    from babel import Locale
+
+    codes = {c for c in Locale("en").territories if len(c) == 2 and c.isalpha()}
+    return tuple(sorted((codes - _NOT_COUNTRIES) | {"XK"}))
+
+
+COUNTRY_CODES: tuple[str, ...] = _codes()
+
+
+def load_lang_file(data_dir: Path, lang: str) -> dict[str, Any]:
+    """Read data/lang/<lang>.yaml (empty dict when the language has no file yet)."""
+    path = data_dir / "lang" / f"{lang}.yaml"
+    if not path.exists():
+        return {}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return doc
+
+
+def alias_rows(data_dir: Path) -> Iterator[dict[str, str]]:
+    """Yield (alias, country, language, origin) rows, deduplicated and sorted."""
+    from babel import Locale
+
+    rows: dict[tuple[str, str, str], str] = {}
+    for lang in LANGUAGES:
+        names = Locale.parse(lang).territories
+        for code in COUNTRY_CODES:
+            name = names.get(code)
+            if name:
+                for variant in _variants(name):
+                    rows.setdefault((variant, code, lang), "cldr")
+        curated = load_lang_file(data_dir, lang).get("countries") or {}
+        for code, aliases in curated.items():
+            for alias in aliases or []:
+                key = normalize(str(alias))
+                if key:
+                    rows[(key, str(code).upper(), lang)] = "curated"
+    for (alias, country, lang), origin in sorted(rows.items()):
+        yield {"alias": alias, "country": country, "language": lang, "origin": origin}
+
+
+def _variants(name: str) -> set[str]:
+    """CLDR names like 'Congo - Kinshasa' or 'Bosnia & Herzegovina': the name and its head."""
+    out = {normalize(name)}
+    for sep in (" - ", " (", ", "):
+        if sep in name:
+            out.add(normalize(name.split(sep)[0]))
+    out.add(normalize(name.replace("&", "and")))
+    return {v for v in out if v}

@@ -1,0 +1,37 @@
+"""Text normalisation shared by the store build (aliases, cues) and the parser."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["normalize", "tokens"]
+
+# Arabic-Indic and Persian digits → ASCII, Arabic letter variants → one form.
+_TRANSLATE = str.maketrans({
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None,
+    "’": "'", "‘": "'", "`": "'", "´": "'",
+    "٫": ".", "٬": ",", "،": ",", "؟": "?", "؛": ";",
+})
+# Everything that is not a letter, a digit, a combining mark or one of . , % ' - becomes a space.
+_SEPARATORS = re.compile(r"[^\w.,%'\-+]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, strip accents and format characters, unify digits and Arabic letter forms."""
+    text = text.translate(_TRANSLATE)
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf", "Cc", "Cs"))
+    text = _SEPARATORS.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*%?|[0-9]+(?:[.,][0-9]+)*%?", re.UNICODE)
+
+
+def tokens(normalized: str) -> list[str]:
+    """Split normalised text into words and numbers ("3.107", "74%"); apostrophes split."""
+    return _TOKEN.findall(normalized)
