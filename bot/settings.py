@@ -45,3 +45,41 @@ class Settings(BaseSettings):
         default=None, description="Secret token Telegram sends with every webhook call."
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
+    # Telegram channel tuning (bot/telegram/); the defaults suit Telegram's own limits.
+    webhook_listen: str = Field(
+        default="0.0.0.0",  # all interfaces: a container is reached from outside
+        description="Address the webhook server binds to (webhook mode only).",
+    )
+    webhook_path: str = Field(
+        default="telegram",
+        description="URL path of the webhook endpoint; the webhook URL should end with it.",
+    )
+    telegram_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds to wait for a Bot API response before retrying."
+    )
+    rate_limit_per_second: float = Field(
+        default=30.0,
+        ge=0,
+        description="Outgoing messages per second for the whole bot (Telegram's limit; 0 = off).",
+    )
+    rate_limit_group_per_minute: float = Field(
+        default=20.0,
+        ge=0,
+        description="Outgoing messages per minute into one group (Telegram's limit; 0 = off).",
+    )
+    retry_base_delay: float = Field(
+        default=0.5, gt=0, description="First backoff delay (s) when a reply fails transiently."
+    )
+    retry_max_delay: float = Field(
+        default=30.0, gt=0, description="Longest backoff delay (s) between two retries of a reply."
+    )
+    retry_deadline: float = Field(
+        default=3600.0,
+        gt=0,
+        description="Seconds a reply keeps being retried before it is given up (logged).",
+    )
+    concurrent_updates: int = Field(
+        default=64,
+        ge=1,
+        description="Updates handled at once (updates of one chat are always handled in order).",
+    )

@@ -1,0 +1,169 @@
+"""The Telegram channel: one Application, built in one place, run by `returnbot run`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import UpdateType
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.engine import Engine
+from bot.errors import ConfigError
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.settings import Settings
+from bot.telegram import handlers, texts
+from bot.telegram.delivery import ChatOrderedProcessor, DeliveryRateLimiter
+from bot.telegram.services import Services, services_of
+
+__all__ = ["ALLOWED_UPDATES", "build_application", "configure_logging", "register_menus", "run"]
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [UpdateType.MESSAGE, UpdateType.CALLBACK_QUERY, UpdateType.INLINE_QUERY]
+# Bot API calls in flight at once when registering menus at start-up.
+_MENU_CONCURRENCY = 6
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def configure_logging(level: str) -> None:
+    """Configure logging once for the process; keep libraries from logging message text."""
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level.upper()
+    )
+    # httpx logs every request at INFO (with the token in the URL); PTB logs whole updates,
+    # message text included, at DEBUG. Neither may reach the logs, whatever the level.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
+
+
+def build_application(settings: Settings, engine: Engine | None = None) -> App:
+    """Build the Application: limits, retries, services and every handler; nothing runs yet.
+
+    Without `engine`, one is opened on the worker thread from `settings.db_path` in
+    post_init (and closed in post_shutdown).
+    """
+    if settings.telegram_bot_token is None:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    timeout = settings.telegram_timeout
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .request(HTTPXRequest(
+            connection_pool_size=settings.concurrent_updates + 8, read_timeout=timeout,
+            write_timeout=timeout, connect_timeout=timeout, pool_timeout=timeout,
+            media_write_timeout=timeout * 2,
+        ))
+        .get_updates_request(HTTPXRequest(read_timeout=timeout, connect_timeout=timeout))
+        .rate_limiter(DeliveryRateLimiter(
+            per_second=settings.rate_limit_per_second,
+            group_per_minute=settings.rate_limit_group_per_minute,
+            base_delay=settings.retry_base_delay, max_delay=settings.retry_max_delay,
+            deadline=settings.retry_deadline,
+        ))
+        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["services"] = Services(settings, engine)
+
+    private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    new_message = filters.UpdateType.MESSAGE  # edits and channel posts are ignored
+    app.add_handlers([
+        CommandHandler("start", handlers.start),
+        CommandHandler("help", handlers.help_command),
+        CommandHandler("language", handlers.language),
+        CommandHandler("sources", handlers.sources),
+        CommandHandler("about", handlers.about),
+        CommandHandler("privacy", handlers.privacy),
+        CommandHandler("forget", handlers.forget),
+        CallbackQueryHandler(handlers.button),
+        InlineQueryHandler(handlers.inline),
+        # After the commands: any other command, in a private chat only.
+        MessageHandler(new_message & private & filters.COMMAND, handlers.unknown_command),
+        # Questions: all text in private chats; in groups only what is addressed to the bot.
+        MessageHandler(
+            new_message & filters.TEXT & ~filters.COMMAND
+            & (private | (groups & handlers.ADDRESSED_TO_BOT)),
+            handlers.question,
+        ),
+        # Photos, stickers, voice… in private chats; service messages are not questions.
+        MessageHandler(
+            new_message & private & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            handlers.non_text,
+        ),
+    ])
+    app.add_error_handler(handlers.error_handler)
+    return app
+
+
+async def register_menus(bot: Any) -> None:
+    """Register the command menu and descriptions for every product language (and default)."""
+    gate = asyncio.Semaphore(_MENU_CONCURRENCY)
+
+    async def call(method: Any, *args: Any, language_code: str | None) -> None:
+        async with gate:
+            await method(*args, language_code=language_code)
+
+    calls = []
+    for code in (None, *LANGUAGES):
+        lang = code or DEFAULT_LANGUAGE
+        commands = [
+            BotCommand(command, texts.command_description(lang, message))
+            for command, message in texts.COMMANDS
+        ]
+        calls += [
+            call(bot.set_my_commands, commands, language_code=code),
+            call(bot.set_my_description, texts.description(lang), language_code=code),
+            call(bot.set_my_short_description, texts.short_description(lang), language_code=code),
+        ]
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    failed = [r for r in results if isinstance(r, BaseException)]
+    if failed:  # the bot works without menus: log and go on
+        logger.warning("%d of %d menu calls failed, e.g. %r", len(failed), len(calls), failed[0])
+
+
+async def _post_init(app: App) -> None:
+    await services_of(app.bot_data).open()
+    await register_menus(app.bot)
+
+
+async def _post_shutdown(app: App) -> None:
+    await services_of(app.bot_data).close()
+
+
+def run(settings: Settings | None = None) -> None:
+    """Run the bot until SIGTERM/SIGINT: webhook mode if a webhook URL is set, else polling."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+    app = build_application(settings)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        logger.info("starting in webhook mode on port %d", settings.webhook_port)
+        app.run_webhook(
+            listen=settings.webhook_listen, port=settings.webhook_port,
+            url_path=settings.webhook_path, webhook_url=settings.webhook_url,
+            secret_token=secret, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=10,
+        )
+    else:
+        logger.info("starting in polling mode")
+        app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=10)
+    logger.info("stopped")
+
