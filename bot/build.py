@@ -67,6 +67,12 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "language": "Language of the name",
         "origin": "cldr (Babel) or curated (data/lang)",
     },
+    "cues": {
+        "phrase": "Words the parser recognises (normalised; a trailing * matches any ending)",
+        "category": "What the words signal (count, share, rank, profile, topic…)",
+        "value": "Which profile or topic, for those categories",
+        "language": "Language of the phrase",
+    },
     "content": {
         "topic": "Topic id (file name in data/content/)",
         "language": "Language of this text",
@@ -88,7 +94,8 @@ def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
     h = hashlib.sha256(str(SCHEMA_VERSION).encode())
     code = Path(__file__).resolve().parent
     files = sorted(p for p in data_dir.rglob("*") if p.is_file())
-    files += [code / "build.py", code / "datafiles.py", code / "countries.py"]
+    files += [code / n for n in ("build.py", "datafiles.py", "countries.py", "lexicon.py",
+                                  "text.py", "content.py")]
     for path in files:
         if path.exists():
             h.update(str(path.relative_to(path.parent.parent)).encode())
@@ -148,6 +155,7 @@ def populate(
     """Fill an empty database from data/ (plus `extra` publications and figures)."""
     from bot.content import load_content
     from bot.countries import alias_rows
+    from bot.lexicon import cue_rows
 
     pubs, figures = load_data(data_dir, skip_import=skip_import)
     if extra:
@@ -170,6 +178,7 @@ def populate(
     db["figure_sources"].create_index(["publication_id"])
     db["aliases"].insert_all(alias_rows(data_dir), pk=("alias", "country", "language"))
     db["aliases"].create_index(["alias"])
+    db["cues"].insert_all(cue_rows(data_dir), pk=("phrase", "category", "value", "language"))
     content = list(load_content(data_dir))
     db["content"].create({c: str for c in COLUMN_DOCS["content"]}, pk=("topic", "language"))
     db["content"].insert_all(content)

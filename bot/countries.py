@@ -16,7 +16,7 @@ import yaml
 from bot.i18n import LANGUAGES
 from bot.text import normalize
 
-__all__ = ["COUNTRY_CODES", "alias_rows", "load_lang_file"]
+__all__ = ["COUNTRY_CODES", "alias_rows", "load_lang_file", "phrase_key"]
 
 # Two-letter CLDR territories that are not countries people return to.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AQ", "BV", "HM", "UM", "CP", "DG",
@@ -56,14 +56,24 @@ def alias_rows(data_dir: Path) -> Iterator[dict[str, str]]:
             if name:
                 for variant in _variants(name):
                     rows.setdefault((variant, code, lang), "cldr")
-        curated = load_lang_file(data_dir, lang).get("countries") or {}
-        for code, aliases in curated.items():
+        doc = load_lang_file(data_dir, lang)
+        for code, aliases in (doc.get("countries") or {}).items():
             for alias in aliases or []:
-                key = normalize(str(alias))
+                key = phrase_key(str(alias))
                 if key:
                     rows[(key, str(code).upper(), lang)] = "curated"
+        for alias, codes in (doc.get("ambiguous") or {}).items():
+            for code in codes:
+                rows[(phrase_key(str(alias)), str(code).upper(), lang)] = "curated"
     for (alias, country, lang), origin in sorted(rows.items()):
         yield {"alias": alias, "country": country, "language": lang, "origin": origin}
+
+
+def phrase_key(phrase: str) -> str:
+    """Normalise a curated phrase, keeping a trailing * (match any ending)."""
+    star = phrase.rstrip().endswith("*")
+    key = normalize(phrase.rstrip().rstrip("*"))
+    return f"{key}*" if star and key else key
 
 
 def _variants(name: str) -> set[str]:

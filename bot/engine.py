@@ -5,13 +5,25 @@ Both channels (CLI and Telegram) call `Engine.ask`; the same question gives the 
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer
+from pydantic import ValidationError
+
+from bot.answer import Action, Answer
+from bot.detect import MIN_WORDS, detect_language
+from bot.i18n import DEFAULT_LANGUAGE, normalize_language
+from bot.lookup import Result, run
+from bot.parse import parse
+from bot.queries import QUERY_ADAPTER, Clarify, NoMatch, Query
+from bot.render import Renderer
+from bot.store import Store
 
 __all__ = ["Engine"]
+
+log = logging.getLogger(__name__)
 
 
 class Engine:
@@ -19,6 +31,15 @@ class Engine:
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
+        self.store = Store(db_path)
+        self._renderers: dict[str, Renderer] = {}
+
+    def renderer(self, lang: str) -> Renderer:
+        """The (cached) renderer for a language."""
+        r = self._renderers.get(lang)
+        if r is None:
+            r = self._renderers[lang] = Renderer(lang, self.store)
+        return r
 
     def ask(
         self,
@@ -35,19 +56,73 @@ class Engine:
         used when the text's own language is unclear (Telegram's language_code); `context`
         is the previous answer's `query` (for follow-ups like "and in 2022?").
         """
-        return Answer(
-            question=text, language=lang or "en", status="not_understood", query=None,
-            text="(engine not built yet)",
-        )
+        today = today or date.today()
+        parsed, signals = parse(text, self.store.lexicon, today, context)
+        detected = detect_language(text, signals.votes, signals.words)
+        if signals.words < MIN_WORDS and not signals.votes:
+            detected = None
+        answer_lang = (normalize_language(lang) or detected or normalize_language(hint_lang)
+                       or DEFAULT_LANGUAGE)
+        r = self.renderer(answer_lang)
+        if isinstance(parsed, NoMatch):
+            return Answer(question=text, language=answer_lang, status="not_understood",
+                          query=None, text=r.not_understood(), suggestions=r.examples())
+        if isinstance(parsed, Clarify):
+            return Answer(question=text, language=answer_lang, status="clarify", query=None,
+                          text=r.clarify(parsed.term, parsed.countries),
+                          suggestions=[r.country(c) for c in parsed.countries])
+        if parsed.kind == "info" and parsed.topic is None and parsed.country is None:
+            topic = self.store.search_content(signals.text, answer_lang)
+            if topic:
+                parsed = parsed.model_copy(update={"topic": topic})
+        return self._answer(parsed, text, answer_lang, today)
 
     def answer_query(
         self, query: dict[str, Any], *, lang: str, today: date | None = None
     ) -> Answer:
         """Answer an already-parsed query (a button press), in `lang`."""
+        lang = normalize_language(lang) or DEFAULT_LANGUAGE
+        try:
+            parsed = QUERY_ADAPTER.validate_python(query)
+        except ValidationError:
+            r = self.renderer(lang)
+            return Answer(question="", language=lang, status="not_understood", query=None,
+                          text=r.not_understood(), suggestions=r.examples())
+        return self._answer(parsed, "", lang, today or date.today())
+
+    def _answer(self, query: Query, text: str, lang: str, today: date) -> Answer:
+        result = run(query, self.store, today)
+        r = self.renderer(lang)
         return Answer(
-            question="", language=lang, status="not_understood", query=query,
-            text="(engine not built yet)",
-        )
+            question=text, language=lang, status=result.status,
+            query=result.query.model_dump(mode="json"), text=r.render(result),
+            facts=result.facts, topic=result.topic, suggestions=self._suggestions(result, r),
+            chart=result.chart, actions=self._actions(result, r))
+
+    def _suggestions(self, result: Result, r: Renderer) -> list[str]:
+        if result.status in ("no_data",):
+            return r.examples()
+        return []
+
+    def _actions(self, result: Result, r: Renderer) -> list[Action]:
+        """Buttons for the natural next step: previous/next year, chart, another country."""
+        q = result.query.model_dump(mode="json")
+        year = q.get("year") or next((f.year for f in result.facts), None)
+        actions: list[Action] = []
+        if "year" in q and year and result.query.kind not in ("fact_check", "definition"):
+            for delta, kind in ((-1, "previous_year"), (1, "next_year")):
+                actions.append(Action(label=str(year + delta), kind=kind,  # type: ignore[arg-type]
+                                      query={**q, "year": year + delta}))
+        if result.query.kind in ("total", "by_country", "change"):
+            actions.append(Action(label=r._("Chart"), kind="chart", query={
+                "kind": "trend", "country": q.get("country"), "chart": True}))
+        if result.query.kind == "ranking":
+            for f in result.facts[:3]:
+                if f.country:
+                    actions.append(Action(label=r.country(f.country), kind="country", query={
+                        "kind": "by_country", "country": f.country, "year": f.year}))
+        return actions
 
     def close(self) -> None:
         """Close the store."""
+        self.store.close()

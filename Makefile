@@ -1,0 +1,45 @@
+# ReturnBot: `make run` and `make test` work on a fresh machine with Python 3.11+, pip, venv, make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export RETURNBOT_DB_PATH ?= var/returnbot.db
+
+.PHONY: setup catalogs store run test lint bench messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) catalogs
+
+# Compiled catalogs (*.mo) are build products, made from locales/<lang>/LC_MESSAGES/*.po.
+catalogs: $(STAMP)
+	@$(BIN)/pybabel compile --statistics -d locales -D returnbot 2>&1 | grep -v "^compiling" || true
+
+store: setup
+	@$(BIN)/returnbot db ensure
+
+run: store
+	@$(BIN)/returnbot run
+
+lint: setup
+	$(BIN)/ruff check bot tests scripts
+	$(BIN)/mypy bot
+	[ ! -f Dockerfile ] || $(BIN)/hadolint Dockerfile
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: store
+	$(BIN)/python scripts/bench.py
+
+# Re-extract the message template and merge it into every catalog.
+messages: setup
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _ -k ngettext:1,2 --no-location --sort-output -o locales/returnbot.pot bot
+	$(BIN)/pybabel update --quiet --no-fuzzy-matching -d locales -D returnbot -i locales/returnbot.pot
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

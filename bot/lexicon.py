@@ -1,0 +1,137 @@
+"""The words the parser recognises: cue phrases from data/lang/<lang>.yaml and country aliases,
+stored in the store at build time and matched against question tokens at run time.
+
+A phrase ending in `*` matches any ending of its last word ("return*" → "returnees"),
+which is also how inflected languages (ru, uk, ka, tr…) are handled.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.countries import load_lang_file, phrase_key
+from bot.i18n import LANGUAGES
+
+__all__ = ["Hit", "Lexicon", "cue_rows"]
+
+_MIN_STEM = 3
+# Languages whose country names inflect: every alias also matches with any ending.
+INFLECTED = {"ru", "uk", "ka", "tr", "ro", "ar"}
+
+
+def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
+    """Yield (phrase, category, value, language) rows from every language file and topic."""
+    import yaml
+
+    seen: set[tuple[str, str, str, str]] = set()
+    for lang in LANGUAGES:
+        for name, phrases in (load_lang_file(data_dir, lang).get("cues") or {}).items():
+            category, _, value = str(name).partition("_") if name.startswith(
+                ("profile_", "topic_")) else (str(name), "", "")
+            for phrase in phrases or []:
+                key = phrase_key(str(phrase)) if str(phrase) != "%" else "%"
+                if key:
+                    seen.add((key, category, value, lang))
+    for path in sorted((data_dir / "content").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for lang, words in (doc.get("keywords") or {}).items():
+            for word in words or []:
+                key = phrase_key(str(word))
+                if key:
+                    seen.add((key, "topic", str(doc.get("id", path.stem)), str(lang)))
+    for phrase, category, value, lang in sorted(seen):
+        yield {"phrase": phrase, "category": category, "value": value, "language": lang}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A phrase found in the question: what it means and where it is."""
+
+    category: str
+    value: str
+    language: str
+    start: int
+    end: int
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    category: str
+    value: str
+    language: str
+
+
+class Lexicon:
+    """Matches cue phrases and country names in a token list, longest phrase first."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        self._exact: dict[tuple[str, ...], list[_Entry]] = defaultdict(list)
+        self._prefix: dict[tuple[str, ...], list[_Entry]] = defaultdict(list)
+        self._fuzzy_names: dict[str, list[_Entry]] = defaultdict(list)
+        self.max_len = 1
+        for phrase, category, value, language in rows:
+            self._add(phrase, _Entry(category, value, language))
+        self._fuzzy_choices = sorted(self._fuzzy_names)
+        self.vocabulary = frozenset(w for key in (*self._exact, *self._prefix) for w in key)
+
+    def _add(self, phrase: str, entry: _Entry) -> None:
+        star = phrase.endswith("*")
+        words = tuple(phrase.rstrip("*").split())
+        if not words:
+            return
+        self.max_len = max(self.max_len, len(words))
+        if star and len(words[-1]) >= _MIN_STEM:
+            self._prefix[words].append(entry)
+        else:
+            self._exact[words].append(entry)
+        if entry.category == "country":
+            if entry.language in INFLECTED and len(words[-1]) >= 5 and not star:
+                # Russian "грузия" → "грузию", Georgian "საქართველო" → "საქართველოში"…
+                self._prefix[(*words[:-1], words[-1][:-1])].append(entry)
+            if len(words) == 1 and len(words[0]) >= 5 and words[0].isalpha() and not star:
+                self._fuzzy_names[words[0]].append(entry)
+
+    def _lookup(self, words: tuple[str, ...]) -> list[_Entry]:
+        found = self._exact.get(words)
+        if found:
+            return found
+        head, last = words[:-1], words[-1]
+        for k in range(len(last), _MIN_STEM - 1, -1):
+            found = self._prefix.get((*head, last[:k]))
+            if found:
+                return found
+        return []
+
+    def match(self, toks: list[str]) -> list[Hit]:
+        """Return the hits, scanning left to right and preferring the longest phrase."""
+        hits: list[Hit] = []
+        i = 0
+        while i < len(toks):
+            for n in range(min(self.max_len, len(toks) - i), 0, -1):
+                entries = self._lookup(tuple(toks[i:i + n]))
+                if entries:
+                    hits += [Hit(e.category, e.value, e.language, i, i + n) for e in entries]
+                    i += n
+                    break
+            else:
+                i += 1
+        return hits
+
+    def fuzzy_countries(self, toks: list[str], taken: set[int]) -> list[Hit]:
+        """Country names with a typo ("Brazl"), for words that matched nothing else."""
+        from rapidfuzz import fuzz, process
+
+        hits: list[Hit] = []
+        for i, tok in enumerate(toks):
+            if i in taken or len(tok) < 5 or not tok.isalpha() or tok in self.vocabulary:
+                continue
+            best = process.extractOne(tok, self._fuzzy_choices, scorer=fuzz.ratio,
+                                      score_cutoff=84)
+            if best is not None:
+                hits += [Hit(e.category, e.value, e.language, i, i + 1, fuzzy=True)
+                         for e in self._fuzzy_names[best[0]]]
+        return hits

@@ -1,0 +1,316 @@
+"""Run a query against the store: `Query` → `Result` (facts with provenance, or what exists).
+
+This stage decides *what* is said; `render` decides *how*. Every number a Result carries is
+a `Fact` from the store (or marked `derived`), so the text can never state anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.answer import ChartData, Fact, Status
+from bot.queries import (
+    ByCountry, ByProfile, Change, Definition, DestinationCountries, Dublin, Families,
+    FactCheck, Help, Info, Query, Ranking, Reintegration, Total, Trend, UnaccompaniedMinors,
+)
+from bot.store import Observation, Store
+
+__all__ = ["Result", "run"]
+
+ANNUAL_REPORT = "https://www.fedasil.be/en/publications"
+
+
+@dataclass
+class Result:
+    """What the answer says: a message key for render, its facts, and details."""
+
+    query: Query
+    status: Status
+    message: str
+    facts: list[Fact] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    topic: str | None = None
+    chart: ChartData | None = None
+
+
+def fact(obs: Observation) -> Fact:
+    """The contract fact for a stored observation."""
+    value = int(obs.value) if obs.value == int(obs.value) else obs.value
+    return Fact(indicator=obs.indicator, series=obs.series, year=obs.year, country=obs.country,
+                profile=obs.profile, value=value, unit=obs.unit,  # type: ignore[arg-type]
+                precision=obs.precision, derived=False, source=obs.source)
+
+
+def derived_change(new: Observation, old: Observation) -> Fact:
+    """The change in % from `old` to `new`, computed by the bot (marked derived)."""
+    pct = round((new.value - old.value) / old.value * 100, 1)
+    return Fact(indicator="change_pct", series=new.series, year=new.year, country=new.country,
+                profile=None, value=pct, unit="percent", precision="exact", derived=True,
+                source=None, base_year=old.year)
+
+
+def run(query: Query, store: Store, today: date) -> Result:
+    """Answer `query` from `store`."""
+    runner = _RUNNERS[query.kind]
+    return runner(query, store, today)  # type: ignore[operator]
+
+
+def _simple(indicator: str, message: str):  # type: ignore[no-untyped-def]
+    """A runner for a one-figure indicator: the year asked, or the latest published."""
+
+    def runner(q: Any, store: Store, today: date) -> Result:
+        year = q.year or store.latest_year(indicator)
+        obs = store.get(indicator, year) if year else None
+        if obs is None:
+            years = store.years(indicator)
+            return Result(q, "no_data", "no_figure", details={
+                "indicator": indicator, "year": q.year, "years": years})
+        return Result(q, "answered", message, [fact(obs)],
+                      details={"latest": q.year is None, "alternatives": [
+                          fact(a) for a in store.alternatives(indicator, obs.year)]})
+
+    return runner
+
+
+def _total(q: Total, store: Store, today: date) -> Result:
+    year = q.year or store.latest_year("returns_total", q.series)
+    obs = store.get("returns_total", year, q.series) if year else None
+    if obs is None:
+        years = store.years("returns_total", q.series)
+        return Result(q, "no_data", "no_total", details={"year": q.year, "years": years})
+    facts = [fact(obs)]
+    other_series = "government" if q.series == "fedasil" else "fedasil"
+    other = store.get("returns_total", obs.year, other_series)
+    if other is not None:
+        facts.append(fact(other))
+    return Result(q, "answered", "total", facts, details={"latest": q.year is None})
+
+
+def _by_country(q: ByCountry, store: Store, today: date) -> Result:
+    year = q.year or store.latest_year("returns_by_country", "fedasil", q.country)
+    obs = store.get("returns_by_country", year, "fedasil", q.country) if year else None
+    if obs is not None:
+        facts = [fact(obs)]
+        rank = store.get("rank_by_country", obs.year, "fedasil", q.country)
+        if rank is not None:
+            facts.append(fact(rank))
+        return Result(q, "answered", "by_country", facts, details={"latest": q.year is None})
+    known = store.country_figures(q.country)
+    asked = q.year
+    facts = []
+    rank = store.get("rank_by_country", asked, "fedasil", q.country) if asked else None
+    if rank is None and asked is None:
+        ranks = [o for o in known if o.indicator == "rank_by_country"]
+        rank = ranks[0] if ranks else None
+    if rank is not None:
+        facts.append(fact(rank))
+    counts = [o for o in known if o.indicator == "returns_by_country"]
+    if counts:
+        facts.append(fact(counts[0]))
+    status: Status = "partial" if facts else "no_data"
+    total = store.get("returns_total", asked) if asked else None
+    if asked and total is None and not facts:
+        return Result(q, "no_data", "no_total", details={
+            "year": asked, "years": store.years("returns_total")})
+    return Result(q, status, "country_not_published", facts, details={
+        "year": asked, "rank": rank is not None, "count": bool(counts),
+        "report": ANNUAL_REPORT})
+
+
+def _by_profile(q: ByProfile, store: Store, today: date) -> Result:
+    indicator = "returns_by_profile" if q.measure == "count" else "share_by_profile"
+    year = q.year or store.latest_year(indicator, "fedasil", None, q.profile) or (
+        max(store.indicator_years(indicator), default=None))
+    if year is None:
+        return Result(q, "no_data", "no_figure", details={"indicator": indicator, "year": None,
+                                                          "years": []})
+    published = sorted(store.all_for_year(indicator, year), key=lambda o: -o.value)
+    if not published and q.measure == "count":
+        return _by_profile(ByProfile(year=q.year, profile=q.profile, measure="share"),
+                           store, today)
+    wanted = [o for o in published if o.profile == q.profile] if q.profile else published
+    if wanted:
+        first = wanted[0]
+        rest = [o for o in published if o is not first]
+        return Result(q, "answered", "by_profile", [fact(first)] + [fact(o) for o in rest],
+                      details={"latest": q.year is None, "year": year})
+    years = store.years(indicator, "fedasil", None, q.profile)
+    return Result(q, "partial" if published else "no_data", "profile_not_published",
+                  [fact(o) for o in published], details={"year": year, "years": years})
+
+
+def _ranking(q: Ranking, store: Store, today: date) -> Result:
+    year = q.year or store.latest_year_any("rank_by_country")
+    ranks = store.all_for_year("rank_by_country", year) if year else []
+    if not ranks:
+        return Result(q, "no_data", "no_ranking", details={
+            "year": q.year, "years": store.indicator_years("rank_by_country")})
+    ranks.sort(key=lambda o: (o.value, o.precision != "exact"))
+    shown = ranks[:q.top]
+    facts = [fact(o) for o in shown]
+    for o in shown:
+        count = store.get("returns_by_country", o.year, "fedasil", o.country)
+        if count is not None:
+            facts.append(fact(count))
+    chart = ChartData(kind="bar", title=f"{year}", labels=[o.country or "" for o in shown],
+                      values=[o.value for o in shown], source=shown[0].source.url)
+    return Result(q, "answered", "ranking", facts, chart=chart, details={
+        "latest": q.year is None, "year": year, "fewer": len(ranks) < q.top,
+        "ordered": all(o.precision == "exact" for o in shown)})
+
+
+def _series_obs(store: Store, year: int, country: str | None, series: str) -> Observation | None:
+    if country:
+        return store.get("returns_by_country", year, "fedasil", country)
+    return store.get("returns_total", year, series)
+
+
+def _change(q: Change, store: Store, today: date) -> Result:
+    indicator = "returns_by_country" if q.country else "returns_total"
+    series = "fedasil" if q.country else q.series
+    year = q.year or store.latest_year(indicator, series, q.country)
+    base = q.base_year or (year - 1 if year else None)
+    new = _series_obs(store, year, q.country, series) if year else None
+    old = _series_obs(store, base, q.country, series) if base else None
+    facts = [fact(o) for o in (new, old) if o is not None]
+    if new is None or old is None:
+        return Result(q, "partial" if facts else "no_data", "change_missing", facts,
+                      details={"year": year, "base_year": base})
+    facts.append(derived_change(new, old))
+    published = None
+    if not q.country:
+        if base == year - 1:
+            published = store.get("change_vs_previous_year_pct", year, series)
+        else:
+            published = next((o for o in store.all_for_year("change_vs_year_pct", year, series)
+                              if o.compare_year == base), None)
+    if published is not None:
+        facts.append(fact(published))
+    return Result(q, "answered", "change", facts, details={
+        "year": year, "base_year": base, "published": published is not None})
+
+
+def _trend(q: Trend, store: Store, today: date) -> Result:
+    indicator = "returns_by_country" if q.country else "returns_total"
+    series = "fedasil" if q.country else q.series
+    years = store.years(indicator, series, q.country)
+    if not years:
+        return Result(q, "no_data", "no_trend", details={"country": q.country})
+    start, end = q.start or years[0], q.end or years[-1]
+    points = [_series_obs(store, y, q.country, series) for y in years if start <= y <= end]
+    obs = [o for o in points if o is not None]
+    if not obs:
+        return Result(q, "no_data", "no_trend", details={"country": q.country, "years": years})
+    chart = ChartData(kind="line", title="", labels=[str(o.year) for o in obs],
+                      values=[o.value for o in obs], source=obs[-1].source.url)
+    missing = [y for y in range(start, min(end, years[-1]) + 1) if y not in {o.year for o in obs}]
+    return Result(q, "answered", "trend", [fact(o) for o in obs], chart=chart,
+                  details={"start": start, "end": end, "missing": missing})
+
+
+def _reintegration(q: Reintegration, store: Store, today: date) -> Result:
+    first, second = ("reintegration_count", "reintegration_share") if q.measure == "count" else (
+        "reintegration_share", "reintegration_count")
+    year = q.year or store.latest_year(first)
+    obs = store.get(first, year) if year else None
+    other = store.get(second, year) if year else None
+    if obs is None:
+        if other is not None:
+            return Result(q, "partial", "reintegration_other", [fact(other)],
+                          details={"year": year, "measure": q.measure})
+        return Result(q, "no_data", "no_figure", details={
+            "indicator": first, "year": q.year, "years": store.years(first)})
+    facts = [fact(obs)] + ([fact(other)] if other else [])
+    alts = [fact(a) for a in store.alternatives(first, obs.year)]
+    return Result(q, "answered", "reintegration", facts,
+                  details={"latest": q.year is None, "alternatives": alts})
+
+
+def _fact_check(q: FactCheck, store: Store, today: date) -> Result:
+    indicator = "returns_by_country" if q.country else "returns_total"
+    year = q.year or store.latest_year(indicator, "fedasil", q.country)
+    fed = store.get(indicator, year, "fedasil", q.country) if year else None
+    gov = store.get("returns_total", year, "government") if year and not q.country else None
+    if fed is None and gov is None:
+        return Result(q, "no_data", "check_unpublished", details={"year": year})
+    facts = [fact(o) for o in (fed, gov) if o is not None]
+    verdict = "wrong"
+    for o, name in ((fed, "exact"), (gov, "government")):
+        if o is not None and abs(o.value - q.claimed) < 0.5:
+            verdict = name
+            break
+    else:
+        if fed is not None and _is_rounding(q.claimed, fed.value):
+            verdict = "rounded"
+    return Result(q, "answered", "fact_check", facts, details={
+        "year": year, "verdict": verdict, "claimed": q.claimed})
+
+
+def _is_rounding(claim: float, value: float) -> bool:
+    """3,000 for 2,952: a round number within 5% of the published value."""
+    if claim <= 0 or abs(claim - value) / value > 0.05:
+        return False
+    return claim % 100 == 0 or (claim < 1000 and claim % 10 == 0)
+
+
+def _definition(q: Definition, store: Store, today: date) -> Result:
+    if q.topic != "series":
+        facts = []
+        if q.topic == "dublin":
+            year = store.latest_year("dublin_departures")
+            obs = store.get("dublin_departures", year) if year else None
+            facts = [fact(obs)] if obs else []
+        return Result(q, "answered", f"definition_{q.topic}", facts, topic="definitions")
+    year = q.year
+    if year is None and q.value is not None:
+        year = next((y for y in store.indicator_years("returns_total", "government")
+                     if (g := store.get("returns_total", y, "government")) and
+                     abs(g.value - q.value) < 0.5), None)
+        year = year or next((y for y in store.years("returns_total")
+                             if (f := store.get("returns_total", y)) and
+                             abs(f.value - q.value) < 0.5), None)
+    both = [y for y in store.years("returns_total", "government")
+            if store.get("returns_total", y) is not None]
+    year = year or (both[-1] if both else None)
+    fed = store.get("returns_total", year) if year else None
+    gov = store.get("returns_total", year, "government") if year else None
+    dub = store.get("dublin_departures", year) if year else None
+    facts = [fact(o) for o in (fed, gov) if o is not None]
+    if fed is not None and gov is not None:
+        facts.append(Fact(indicator="series_difference", series="government", year=fed.year,
+                          country=None, profile=None, value=int(gov.value - fed.value),
+                          unit="persons", precision="exact", derived=True, source=None))
+    if dub is not None:
+        facts.append(fact(dub))
+    return Result(q, "answered", "definition_series", facts, topic="definitions", details={
+        "year": year, "both": fed is not None and gov is not None,
+        "dublin_matches": bool(dub and fed and gov and gov.value - fed.value == dub.value)})
+
+
+def _info(q: Info, store: Store, today: date) -> Result:
+    topic = q.topic
+    if q.country and (topic in (None, "reintegration", "country_exceptions")):
+        exceptions = store.topic("country_exceptions", "en")
+        if exceptions is not None and q.country in exceptions.countries:
+            topic = "country_exceptions"
+    return Result(q, "info", "info", topic=topic or "how_to_apply",
+                  details={"country": q.country, "guessed": topic is None})
+
+
+def _help(q: Help, store: Store, today: date) -> Result:
+    return Result(q, "info", "help", topic=None)
+
+
+_RUNNERS = {
+    "total": _total, "by_country": _by_country, "by_profile": _by_profile,
+    "ranking": _ranking, "change": _change, "trend": _trend,
+    "reintegration": _reintegration, "fact_check": _fact_check, "definition": _definition,
+    "info": _info, "help": _help,
+    "dublin": _simple("dublin_departures", "dublin"),
+    "unaccompanied_minors": _simple("unaccompanied_minors", "minors"),
+    "families": _simple("families_share", "families"),
+    "destination_countries": _simple("destination_countries_count", "destinations"),
+}
+_UNUSED = (DestinationCountries, Dublin, Families, UnaccompaniedMinors)

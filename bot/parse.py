@@ -1,0 +1,317 @@
+"""Parse a question into a typed query: text → `Query | Clarify | NoMatch`.
+
+Deterministic and rule-based, in the spirit of snips-nlu's deterministic parser: it finds the
+phrases of data/lang/*.yaml (all languages at once), the country names, years and numbers,
+then picks the query kind by the rules in `_interpret`. It never raises on user text and
+returns `NoMatch` rather than guessing. Relative years ("last year") are resolved here
+against `today`; "latest year with the figure" is left as `year=None` for the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.lexicon import Hit, Lexicon
+from bot.queries import (
+    QUERY_ADAPTER, ByCountry, ByProfile, Change, Clarify, Definition, DestinationCountries,
+    Dublin, Families, FactCheck, Help, Info, NoMatch, ParseResult, Query, Ranking,
+    Reintegration, Total, Trend, UnaccompaniedMinors,
+)
+from bot.text import normalize, tokens
+
+__all__ = ["Signals", "parse", "read_signals"]
+
+MAX_CHARS = 500  # longer text is cut: no real question is longer, and parsing stays fast
+_YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
+_NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{3})+%?$|^\d+(?:[.,]\d+)?%?$")
+_STAT_KINDS = ("dublin", "minors", "families", "destinations", "reintegration")
+
+
+@dataclass
+class Signals:
+    """Everything the parser found in one question."""
+
+    text: str
+    toks: list[str]
+    hits: list[Hit]
+    cats: dict[str, list[Hit]] = field(default_factory=dict)
+    countries: list[str] = field(default_factory=list)
+    ambiguous: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    claims: list[float] = field(default_factory=list)
+    percent_claim: bool = False
+    top_n: int | None = None
+    votes: Counter[str] = field(default_factory=Counter)
+
+    def has(self, *categories: str) -> bool:
+        return any(c in self.cats for c in categories)
+
+    def values(self, category: str) -> list[str]:
+        return [h.value for h in self.cats.get(category, [])]
+
+    @property
+    def words(self) -> int:
+        return sum(1 for t in self.toks if not t[0].isdigit())
+
+
+def read_signals(text: str, lexicon: Lexicon) -> Signals:
+    """Find phrases, countries, years and numbers in `text`."""
+    norm = normalize(text[:MAX_CHARS])
+    toks = _join_thousands(tokens(norm))
+    hits = lexicon.match(toks)
+    taken = {i for h in hits for i in range(h.start, h.end)}
+    hits += lexicon.fuzzy_countries(toks, taken)
+    s = Signals(norm, toks, hits)
+    for h in hits:
+        s.cats.setdefault(h.category, []).append(h)
+        if h.category != "country" or not h.fuzzy:
+            s.votes[h.language] += h.end - h.start
+    _read_countries(s)
+    _read_numbers(s)
+    return s
+
+
+def _join_thousands(toks: list[str]) -> list[str]:
+    """'3 107' (French thousands) → '3107' when the second part has exactly 3 digits."""
+    out: list[str] = []
+    for t in toks:
+        if out and re.fullmatch(r"\d{1,3}", out[-1]) and re.fullmatch(r"\d{3}%?", t) and (
+                not _YEAR.match(out[-1] + t)):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
+
+
+def _read_countries(s: Signals) -> None:
+    spans: dict[tuple[int, int], set[str]] = {}
+    for h in s.cats.get("country", []):
+        spans.setdefault((h.start, h.end), set()).add(h.value)
+    for (start, end), codes in sorted(spans.items()):
+        if len(codes) == 1:
+            code = next(iter(codes))
+            if code not in s.countries:
+                s.countries.append(code)
+        else:
+            s.ambiguous.append((" ".join(s.toks[start:end]), tuple(sorted(codes))))
+
+
+def _read_numbers(s: Signals) -> None:
+    rank_ends = {h.end for h in s.cats.get("rank", [])}
+    for i, tok in enumerate(s.toks):
+        if _YEAR.match(tok):
+            s.years.append(int(tok))
+        elif _NUMBER.match(tok):
+            value = _to_number(tok)
+            if i in rank_ends and value <= 20:
+                s.top_n = int(value)
+            elif value is not None:
+                s.claims.append(value)
+                s.percent_claim = s.percent_claim or tok.endswith("%") or (
+                    i + 1 < len(s.toks) and s.toks[i + 1] in ("%", "percent", "procent", "pct"))
+
+
+def _to_number(tok: str) -> float:
+    tok = tok.rstrip("%")
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", tok):
+        return float(re.sub(r"[.,]", "", tok))
+    return float(tok.replace(",", "."))
+
+
+def parse(
+    text: str, lexicon: Lexicon, today: date, context: dict[str, Any] | None = None
+) -> tuple[ParseResult, Signals]:
+    """Parse `text`; `context` is the previous answer's query (for follow-ups)."""
+    s = read_signals(text, lexicon)
+    try:
+        return _interpret(s, today, _context(context)), s
+    except (ValidationError, ValueError, OverflowError):
+        return NoMatch(), s
+
+
+def _context(context: dict[str, Any] | None) -> Query | None:
+    if not context:
+        return None
+    try:
+        return QUERY_ADAPTER.validate_python(context)
+    except ValidationError:
+        return None
+
+
+def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
+    if not s.toks:
+        return NoMatch()
+    domain = s.has("returned", "reintegration", "dublin", "minors", "families", "destinations",
+                   "rank", "government", "profile", "trend", "change")
+    if s.has("off_topic") and not domain:
+        return NoMatch()
+    if s.ambiguous and not s.countries:
+        term, codes = s.ambiguous[0]
+        return Clarify(term=term, countries=codes)
+    followup = _followup(s, today, context)
+    if followup is not None:
+        return followup
+    if s.has("help") and not domain and not s.countries and not s.years and s.words <= 6:
+        return Help()
+    if s.has("definition") and _is_definition(s):
+        return _definition(s, today)
+    if s.claims and (s.has("fact_check") or (s.has("government") and not s.has("count"))):
+        year = _year(s, today)
+        return FactCheck(claimed=s.claims[0], year=year, country=_country(s),
+                         series="government" if s.has("government") else "fedasil")
+    if _is_info(s, domain):
+        return Info(topic=_topic(s), country=_country(s))
+    return _statistic(s, today, domain)
+
+
+def _is_definition(s: Signals) -> bool:
+    if s.has("government", "dublin") or s.claims:
+        return True
+    return not s.years and not s.countries and not s.has("count", "share", "rank", "trend")
+
+
+def _definition(s: Signals, today: date) -> Definition:
+    if s.has("dublin") and not s.claims:
+        topic = "dublin"
+    elif s.has("profile") and not s.claims and not s.has("government"):
+        topic = "profiles"
+    elif s.has("reintegration") and not s.claims:
+        topic = "reintegration"
+    elif s.has("government") or s.claims:
+        topic = "series"
+    else:
+        topic = "counted"
+    return Definition(topic=topic, year=_year(s, today), value=s.claims[0] if s.claims else None)
+
+
+def _is_info(s: Signals, domain: bool) -> bool:
+    stats = s.has("count", "share", "rank", "trend", "change", "chart") or bool(s.years)
+    if stats:
+        return False
+    if s.has("topic"):
+        return True
+    return s.has("info") and (bool(s.countries) or not domain)
+
+
+def _topic(s: Signals) -> str | None:
+    topics = Counter(s.values("topic"))
+    if not topics:
+        return "reintegration" if s.countries else None
+    return topics.most_common(1)[0][0]
+
+
+def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
+    year = _year(s, today)
+    series = "government" if s.has("government") else "fedasil"
+    wants_count = s.has("count") and not s.has("share")
+    for kind in _STAT_KINDS:
+        if s.has(kind):
+            if kind == "reintegration":
+                return Reintegration(year=year, measure="count" if wants_count else "share")
+            if kind == "destinations" and not s.has("rank"):
+                return DestinationCountries(year=year)
+            if kind == "dublin":
+                return Dublin(year=year)
+            if kind == "minors":
+                return UnaccompaniedMinors(year=year)
+            if kind == "families":
+                return Families(year=year)
+    if s.has("profile"):
+        profiles = s.values("profile")
+        profile = next((p for p in profiles if p), None)
+        return ByProfile(year=year, profile=profile,  # type: ignore[arg-type]
+                         measure="count" if wants_count else "share")
+    if s.has("trend", "chart") or (s.has("between") and len(s.years) >= 2
+                                   and not s.has("change")):
+        start, end = _range(s, today)
+        return Trend(start=start, end=end, country=_country(s), series=series,
+                     chart=s.has("chart"))
+    grounded = bool(s.years or s.countries) or s.has("returned", "count", "last_year")
+    if grounded and (s.has("change") or (len(s.years) >= 2 and not s.has("rank")) or (
+            s.has("since") and s.years and not s.has("rank"))):
+        return _change(s, today, series)
+    if s.has("rank") and not (s.countries and s.has("count")):
+        return Ranking(year=year, top=s.top_n or 5, series=series)
+    if s.countries and (domain or s.has("count") or s.years):
+        return ByCountry(year=year, country=s.countries[0], series=series)
+    if domain or (s.has("count") and (s.years or s.has("last_year", "latest"))):
+        return Total(year=year, series=series)
+    return NoMatch()
+
+
+def _change(s: Signals, today: date, series: str) -> Change:
+    years = sorted(set(s.years) | ({today.year - 1} if s.has("last_year") else set()))
+    if len(years) >= 2:
+        base, year = years[0], years[-1]
+    elif years and s.has("since"):
+        base, year = years[0], None
+    elif years:
+        base, year = years[0] - 1, years[0]
+    else:
+        base, year = None, None
+    return Change(year=year, base_year=base, country=_country(s),
+                  series=series)  # type: ignore[arg-type]
+
+
+def _range(s: Signals, today: date) -> tuple[int | None, int | None]:
+    years = sorted(set(s.years))
+    if len(years) >= 2:
+        return years[0], years[-1]
+    if years:
+        return years[0], None
+    if s.has("last_year"):
+        return today.year - 1, today.year - 1
+    return None, None
+
+
+def _year(s: Signals, today: date) -> int | None:
+    if s.years:
+        return s.years[-1] if not s.has("since") else s.years[0]
+    if s.has("last_year"):
+        return today.year - 1
+    if s.has("this_year"):
+        return today.year
+    return None
+
+
+def _country(s: Signals) -> str | None:
+    return s.countries[0] if s.countries else None
+
+
+_KIND_CUES = ("count", "share", "rank", "trend", "change", "profile", "definition",
+              "fact_check", "topic", "info", "help", *_STAT_KINDS)
+
+
+def _followup(s: Signals, today: date, context: Query | None) -> Query | None:
+    """'and in 2022?', 'and Moldova?', 'the year before?', 'as a chart' after a question."""
+    if context is None or s.has(*_KIND_CUES) and not s.has("chart"):
+        return None
+    if s.words > 6 and not s.has("followup"):
+        return None
+    shift = -1 if s.has("year_before") else 1 if s.has("year_after") else 0
+    year = s.years[-1] if s.years else (today.year - 1 if s.has("last_year") else None)
+    if s.has("chart"):
+        country = _country(s) or getattr(context, "country", None)
+        return Trend(country=country, chart=True)
+    if not (year or shift or s.countries):
+        return None
+    data = context.model_dump()
+    if shift and isinstance(data.get("year"), int):
+        year = data["year"] + shift
+    if year is not None:
+        if "year" in data:
+            data["year"] = year
+        elif "end" in data:
+            data["end"] = year
+    if s.countries:
+        if data["kind"] in ("total", "ranking"):
+            data = {"kind": "by_country", "year": data.get("year"), "series": "fedasil"}
+        if "country" in data:
+            data["country"] = s.countries[0]
+    return QUERY_ADAPTER.validate_python(data)

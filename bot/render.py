@@ -1,0 +1,463 @@
+"""Render a Result as the text a user reads, in their language: gettext for wording, Babel
+for numbers, percentages, dates and country names. Every number it writes comes from a Fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal, format_percent
+
+from bot.answer import Fact
+from bot.i18n import translations
+from bot.lookup import Result
+from bot.store import Store
+
+__all__ = ["Renderer", "country_name"]
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def country_name(code: str | None, lang: str) -> str:
+    """The country's name in `lang` (CLDR), e.g. 'Georgië' for GE in Dutch."""
+    if not code:
+        return ""
+    return str(_locale(lang).territories.get(code, code))
+
+
+class Renderer:
+    """Turns results into localized text for one language."""
+
+    def __init__(self, lang: str, store: Store) -> None:
+        self.lang = lang
+        self.store = store
+        t = translations(lang)
+        self._ = t.gettext
+        self.ngettext = t.ngettext
+
+    # Formatting -----------------------------------------------------------------------
+
+    def number(self, value: float) -> str:
+        return str(format_decimal(value, locale=self.lang))
+
+    def percent(self, value: float) -> str:
+        share = Decimal(str(value)) / 100  # Decimal: no 4.4000000000000004%
+        return str(format_percent(share, locale=self.lang, decimal_quantization=False))
+
+    def value(self, f: Fact) -> str:
+        """A fact's value with its unit and precision ('about 50%', '2,952')."""
+        if f.unit == "percent":
+            text = self.percent(f.value)
+            if f.derived and f.value > 0:
+                text = "+" + text
+        elif f.unit == "rank":
+            text = self._("no. %(rank)s") % {"rank": self.number(f.value)}
+        else:
+            text = self.number(f.value)
+        if f.precision == "approximate":
+            return self._("about %(value)s") % {"value": text}
+        return text
+
+    def country(self, code: str | None) -> str:
+        return country_name(code, self.lang)
+
+    def date(self, published: str | None) -> str:
+        if not published:
+            return self._("undated")
+        parts = [int(p) for p in published.split("-")]
+        if len(parts) == 3:
+            return str(format_date(date(*parts), format="long", locale=self.lang))
+        if len(parts) == 2:
+            return str(format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.lang))
+        return str(parts[0])
+
+    def source(self, f: Fact) -> str:
+        if f.source is None:
+            return ""
+        s = f.source
+        return self._("Source: %(publisher)s, “%(title)s” (%(date)s), %(url)s") % {
+            "publisher": s.publisher, "title": s.title, "date": self.date(s.published),
+            "url": s.url}
+
+    def series_name(self, series: str) -> str:
+        if series == "government":
+            return self._("the government count (State Secretary / Immigration Office)")
+        return self._("Fedasil's voluntary return programme")
+
+    # Messages ---------------------------------------------------------------------------
+
+    def render(self, r: Result) -> str:
+        handler: Callable[[Result], str] = getattr(self, f"_m_{r.message}")
+        return handler(r).strip()
+
+    def _latest(self, r: Result, year: int) -> str:
+        if r.details.get("latest"):
+            return self._("(No year given: %(year)s is the latest year with this figure.)") % {
+                "year": year} + "\n"
+        return ""
+
+    def _m_total(self, r: Result) -> str:
+        f = r.facts[0]
+        _ = self._
+        text = self._latest(r, f.year)
+        if f.series == "government":
+            text += _("In %(year)s, %(value)s people returned voluntarily according to "
+                      "the government count (State Secretary / Immigration Office).") % {
+                "year": f.year, "value": self.value(f)}
+        else:
+            text += _("In %(year)s, %(value)s people returned voluntarily from Belgium with "
+                      "Fedasil's programme.") % {"year": f.year, "value": self.value(f)}
+        text += "\n" + self.source(f)
+        if len(r.facts) > 1:
+            other = r.facts[1]
+            if other.series == "government":
+                text += "\n\n" + _(
+                    "The government count for %(year)s is %(value)s: it also includes departures "
+                    "organised by the Immigration Office, such as voluntary Dublin departures."
+                ) % {"year": other.year, "value": self.value(other)}
+            else:
+                text += "\n\n" + _("Fedasil's own programme figure for %(year)s is %(value)s.") % {
+                    "year": other.year, "value": self.value(other)}
+            text += "\n" + self.source(other)
+        return text
+
+    def _m_no_total(self, r: Result) -> str:
+        years = r.details.get("years") or []
+        if r.details.get("year") and years:
+            return self._("No annual total was published for %(year)s. Published totals cover "
+                          "%(first)s to %(last)s.") % {"year": r.details["year"],
+                                                     "first": years[0], "last": years[-1]}
+        return self._("No annual total was published for that year.")
+
+    def _m_by_country(self, r: Result) -> str:
+        f = r.facts[0]
+        text = self._latest(r, f.year)
+        text += self._("In %(year)s, %(value)s people returned voluntarily to %(country)s.") % {
+            "year": f.year, "value": self.value(f), "country": self.country(f.country)}
+        if len(r.facts) > 1:
+            text += " " + self._rank_sentence(r.facts[1])
+        return text + "\n" + self.source(f)
+
+    def _rank_sentence(self, rank: Fact) -> str:
+        if rank.precision == "exact":
+            return self._("%(country)s was no. %(rank)s among destination countries in "
+                          "%(year)s.") % {"country": self.country(rank.country),
+                                         "rank": self.number(rank.value), "year": rank.year}
+        return self._("%(country)s was listed no. %(rank)s among the main destination countries "
+                      "in %(year)s.") % {"country": self.country(rank.country),
+                                        "rank": self.number(rank.value), "year": rank.year}
+
+    def _m_country_not_published(self, r: Result) -> str:
+        q = r.query
+        country = self.country(getattr(q, "country", None))
+        year = r.details.get("year")
+        if year:
+            text = self._("No count of returns to %(country)s was published for %(year)s.") % {
+                "country": country, "year": year}
+        else:
+            text = self._("No count of returns to %(country)s was published.") % {
+                "country": country}
+        for f in r.facts:
+            text += "\n"
+            if f.indicator == "rank_by_country":
+                text += self._rank_sentence(f)
+            else:
+                text += self._("The last published count: %(value)s in %(year)s.") % {
+                    "value": self.value(f), "year": f.year}
+            text += "\n" + self.source(f)
+        text += "\n" + self._(
+            "Full per-country tables are in Fedasil's annual report: %(url)s") % {
+            "url": r.details.get("report", "")}
+        return text
+
+    def profile_name(self, profile: str | None) -> str:
+        names = {
+            "irregular_stay": self._("people without legal stay"),
+            "asylum_applicant": self._("asylum applicants still in procedure"),
+            "rejected_applicant": self._("people at the end of their asylum procedure (rejected)"),
+        }
+        return names.get(profile or "", self._("asylum applicants (in procedure or rejected)"))
+
+    def _m_by_profile(self, r: Result) -> str:
+        f = r.facts[0]
+        text = self._latest(r, f.year)
+        if f.unit == "percent":
+            text += self._("In %(year)s, %(value)s of returnees were %(profile)s.") % {
+                "year": f.year, "value": self.value(f), "profile": self.profile_name(f.profile)}
+        else:
+            text += self._("In %(year)s, %(value)s returnees were %(profile)s.") % {
+                "year": f.year, "value": self.value(f), "profile": self.profile_name(f.profile)}
+        text += "\n" + self.source(f)
+        others = r.facts[1:]
+        if others:
+            text += "\n" + self._("Other groups that year:") + "\n" + "\n".join(
+                f"• {self.profile_name(o.profile)}: {self.value(o)}" for o in others)
+        return text
+
+    def _m_profile_not_published(self, r: Result) -> str:
+        q = r.query
+        text = self._("No figure for %(profile)s was published for %(year)s.") % {
+            "profile": self.profile_name(getattr(q, "profile", None)), "year": r.details["year"]}
+        if r.facts:
+            text += "\n" + self._("What was published for that year:") + "\n" + "\n".join(
+                f"• {self.profile_name(o.profile)}: {self.value(o)}" for o in r.facts)
+            text += "\n" + self.source(r.facts[0])
+        return text
+
+    def _m_ranking(self, r: Result) -> str:
+        year = r.details["year"]
+        ranks = [f for f in r.facts if f.indicator == "rank_by_country"]
+        counts = {f.country: f for f in r.facts if f.indicator == "returns_by_country"}
+        text = self._latest(r, year)
+        text += self._("Main destination countries in %(year)s:") % {"year": year}
+        for f in ranks:
+            line = f"\n{self.number(f.value)}. {self.country(f.country)}"
+            if f.country in counts:
+                line += f" ({self.value(counts[f.country])})"
+            text += line
+        if not r.details.get("ordered"):
+            text += "\n" + self._("(Order as listed in the source; it does not always say the "
+                                  "list is ranked.)")
+        if r.details.get("fewer"):
+            text += "\n" + self._("Only these countries were published for that year.")
+        return text + "\n" + self.source(ranks[0])
+
+    def _m_change(self, r: Result) -> str:
+        new, old, change = r.facts[0], r.facts[1], r.facts[2]
+        if new.country:
+            text = self._("Returns to %(country)s: %(new)s in %(year)s against %(old)s in "
+                          "%(base)s.") % {"country": self.country(new.country),
+                                          "new": self.value(new), "year": new.year,
+                                          "old": self.value(old), "base": old.year}
+        else:
+            text = self._("Voluntary returns: %(new)s in %(year)s against %(old)s in "
+                          "%(base)s.") % {"new": self.value(new), "year": new.year,
+                                          "old": self.value(old), "base": old.year}
+        text += "\n" + self._("Change: %(change)s (computed by ReturnBot from the published "
+                              "figures).") % {"change": self.value(change)}
+        if len(r.facts) > 3:
+            pub = r.facts[3]
+            text += "\n" + self._("Fedasil itself published a change of %(change)s.") % {
+                "change": self.value(pub)}
+        return text + "\n" + self.source(new) + "\n" + self.source(old)
+
+    def _m_change_missing(self, r: Result) -> str:
+        text = self._("A comparison of %(base)s and %(year)s is not possible: one of the two "
+                      "figures was not published.") % {
+            "base": r.details.get("base_year"), "year": r.details.get("year")}
+        for f in r.facts:
+            text += "\n" + self._("Published: %(value)s in %(year)s.") % {
+                "value": self.value(f), "year": f.year} + "\n" + self.source(f)
+        return text
+
+    def _m_trend(self, r: Result) -> str:
+        first = r.facts[0]
+        if first.country:
+            text = self._("Published counts of returns to %(country)s:") % {
+                "country": self.country(first.country)}
+        else:
+            text = self._("Voluntary returns per year (%(series)s):") % {
+                "series": self.series_name(first.series)}
+        for f in r.facts:
+            text += f"\n{f.year}: {self.value(f)}"
+        if r.details.get("missing") and first.country:
+            text += "\n" + self._("No count was published for the other years.")
+        sources = []
+        for f in r.facts:
+            line = self.source(f)
+            if line not in sources:
+                sources.append(line)
+        return text + "\n" + "\n".join(sources[-3:]) + (
+            "\n" + self._("(and the releases of earlier years)") if len(sources) > 3 else "")
+
+    def _m_no_trend(self, r: Result) -> str:
+        return self._("No yearly series was published for this.")
+
+    def _m_reintegration(self, r: Result) -> str:
+        f = r.facts[0]
+        text = self._latest(r, f.year)
+        if f.unit == "percent":
+            text += self._("In %(year)s, %(value)s of returnees received reintegration support "
+                           "in their country.") % {"year": f.year, "value": self.value(f)}
+        else:
+            text += self._("In %(year)s, %(value)s returnees received reintegration support in "
+                           "their country.") % {"year": f.year, "value": self.value(f)}
+        text += "\n" + self.source(f)
+        for alt in r.details.get("alternatives", []):
+            text += "\n" + self._("An earlier publication gave %(value)s; the figure above is "
+                                  "the most recent one.") % {"value": self.value(alt)}
+        if len(r.facts) > 1:
+            o = r.facts[1]
+            text += "\n" + (self._("That is %(value)s of returnees.") if o.unit == "percent"
+                            else self._("That is %(value)s people.")) % {"value": self.value(o)}
+        return text
+
+    def _m_reintegration_other(self, r: Result) -> str:
+        f = r.facts[0]
+        if f.unit == "percent":
+            return self._("The number of people with reintegration support was not published "
+                          "for %(year)s, but the share was: %(value)s.") % {
+                "year": f.year, "value": self.value(f)} + "\n" + self.source(f)
+        return self._("The share with reintegration support was not published for %(year)s, "
+                      "but the number was: %(value)s people.") % {
+            "year": f.year, "value": self.value(f)} + "\n" + self.source(f)
+
+    def _simple(self, r: Result, template: str) -> str:
+        f = r.facts[0]
+        return self._latest(r, f.year) + template % {"year": f.year, "value": self.value(f)} + (
+            "\n" + self.source(f))
+
+    def _m_dublin(self, r: Result) -> str:
+        return self._simple(r, self._(
+            "In %(year)s, %(value)s people left voluntarily under the Dublin rules (to the EU "
+            "country responsible for their asylum claim). These departures are organised by "
+            "the Immigration Office and are not in Fedasil's total."))
+
+    def _m_minors(self, r: Result) -> str:
+        return self._simple(r, self._(
+            "In %(year)s, %(value)s unaccompanied minors returned voluntarily."))
+
+    def _m_families(self, r: Result) -> str:
+        return self._simple(r, self._(
+            "In %(year)s, %(value)s of returnees were families."))
+
+    def _m_destinations(self, r: Result) -> str:
+        return self._simple(r, self._(
+            "In %(year)s, people returned to %(value)s different countries."))
+
+    def _m_no_figure(self, r: Result) -> str:
+        years = r.details.get("years") or []
+        text = self._("This figure was not published for that year.") if r.details.get(
+            "year") else self._("This figure was not published.")
+        if years:
+            text += " " + self._("It was published for: %(years)s.") % {
+                "years": ", ".join(map(str, years))}
+        return text
+
+    def _m_fact_check(self, r: Result) -> str:
+        d = r.details
+        claimed = self.number(d["claimed"])
+        fed = next((f for f in r.facts if f.series == "fedasil"), None)
+        gov = next((f for f in r.facts if f.series == "government"), None)
+        verdict = d["verdict"]
+        if verdict == "exact":
+            text = self._("Yes: %(claimed)s is the published figure for %(year)s.")
+        elif verdict == "government":
+            text = self._("%(claimed)s is the government count for %(year)s (State Secretary / "
+                          "Immigration Office), not Fedasil's programme figure.")
+        elif verdict == "rounded":
+            text = self._("%(claimed)s is a rounded figure: the exact published number for "
+                          "%(year)s is %(value)s.")
+        else:
+            text = self._("No: the published figure for %(year)s is %(value)s, not %(claimed)s.")
+        main = fed or gov
+        assert main is not None
+        text = text % {"claimed": claimed, "year": d["year"], "value": self.value(main)}
+        text += "\n" + self.source(main)
+        if fed and gov:
+            text += "\n" + self._("Fedasil's programme figure: %(fed)s; government count: "
+                                  "%(gov)s.") % {"fed": self.value(fed), "gov": self.value(gov)}
+            text += "\n" + self.source(gov)
+        return text
+
+    def _m_check_unpublished(self, r: Result) -> str:
+        return self._("This cannot be checked: no such figure was published for %(year)s.") % {
+            "year": r.details.get("year") or "?"}
+
+    def _m_definition_series(self, r: Result) -> str:
+        text = self._(
+            "Two annual counts exist. Fedasil publishes the number of people who returned with "
+            "its voluntary return programme. The State Secretary and the Immigration Office "
+            "publish a wider count that also includes voluntary departures the Immigration "
+            "Office organised, such as Dublin departures.")
+        fed = next((f for f in r.facts if f.indicator == "returns_total" and
+                    f.series == "fedasil"), None)
+        gov = next((f for f in r.facts if f.indicator == "returns_total" and
+                    f.series == "government"), None)
+        diff = next((f for f in r.facts if f.indicator == "series_difference"), None)
+        dub = next((f for f in r.facts if f.indicator == "dublin_departures"), None)
+        if fed and gov and diff:
+            text += "\n\n" + self._(
+                "For %(year)s: Fedasil %(fed)s, government %(gov)s, a difference of %(diff)s "
+                "(computed).") % {"year": fed.year, "fed": self.value(fed),
+                                  "gov": self.value(gov), "diff": self.number(diff.value)}
+            if dub and r.details.get("dublin_matches"):
+                text += " " + self._(
+                    "That equals the %(dublin)s voluntary Dublin departures Fedasil reports "
+                    "separately for that year.") % {"dublin": self.value(dub)}
+            text += "\n" + self.source(fed) + "\n" + self.source(gov)
+            if dub:
+                text += "\n" + self.source(dub)
+        return text
+
+    def _m_definition_dublin(self, r: Result) -> str:
+        text = self._(
+            "No: Fedasil's annual total does not include voluntary Dublin departures (people "
+            "who leave for the EU country responsible for their asylum claim). The Immigration "
+            "Office organises those; the government's wider count includes them.")
+        if r.facts:
+            f = r.facts[0]
+            text += "\n" + self._("Latest published figure: %(value)s Dublin departures in "
+                                  "%(year)s.") % {"value": self.value(f), "year": f.year}
+            text += "\n" + self.source(f)
+        return text
+
+    def _m_definition_counted(self, r: Result) -> str:
+        return self._(
+            "Fedasil counts the people who actually left Belgium with its assisted voluntary "
+            "return programme in the year (with IOM, Caritas and partners). Voluntary Dublin "
+            "departures and forced returns are not in this figure.")
+
+    def _m_definition_profiles(self, r: Result) -> str:
+        return self._(
+            "Fedasil describes returnees by residence status: asylum applicants still in "
+            "procedure, people at the end of their asylum procedure (rejected), and people "
+            "without legal stay who never applied for asylum or whose stay ended.")
+
+    def _m_definition_reintegration(self, r: Result) -> str:
+        return self._(
+            "The reintegration share is the part of returnees who received support in their "
+            "country after the return (help with a small business, housing, schooling or "
+            "medical care), given in kind through IOM, Caritas or partners.")
+
+    def _m_info(self, r: Result) -> str:
+        topic = self.store.topic(r.topic or "how_to_apply", self.lang)
+        if topic is None:
+            return self._("Information on the return programme: call Fedasil or see "
+                          "https://www.voluntaryreturn.be")
+        text = f"{topic.title}\n\n{topic.text}"
+        if topic.sources:
+            src = topic.sources[0]
+            text += "\n\n" + self._("Source: %(publisher)s, %(url)s (stated %(date)s)") % {
+                "publisher": src.get("publisher", ""), "url": src.get("url", ""),
+                "date": topic.stated}
+        return text
+
+    def _m_help(self, r: Result) -> str:
+        return self._(
+            "I answer questions about assisted voluntary return from Belgium, with the figures "
+            "Fedasil and the government published and their sources. For example:") + (
+            "\n• " + "\n• ".join(self.examples()))
+
+    def examples(self) -> list[str]:
+        return [self._("How many people returned voluntarily in 2024?"),
+                self._("How many returned to Brazil in 2021?"),
+                self._("How do I apply for voluntary return?")]
+
+    def not_understood(self) -> str:
+        return self._("Sorry, I did not understand that question. I answer questions about "
+                      "voluntary return from Belgium. You could ask:") + (
+            "\n• " + "\n• ".join(self.examples()))
+
+    def clarify(self, term: str, countries: tuple[str, ...]) -> str:
+        names = ", ".join(self.country(c) for c in countries)
+        return self._("“%(term)s” can mean several countries: %(names)s. Which one do you "
+                      "mean?") % {"term": term, "names": names}
