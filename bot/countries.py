@@ -19,7 +19,8 @@ from bot.text import normalize
 __all__ = ["COUNTRY_CODES", "alias_rows", "load_lang_file", "phrase_key"]
 
 # Two-letter CLDR territories that are not countries people return to.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AQ", "BV", "HM", "UM", "CP", "DG",
+# Belgium is where people return *from*, never a destination.
+_NOT_COUNTRIES = {"BE", "EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AQ", "BV", "HM", "UM", "CP", "DG",
                   "EA", "IC", "TA", "AC", "CQ"}
 
 

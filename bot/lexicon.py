@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.countries import load_lang_file, phrase_key
 from bot.i18n import LANGUAGES
+from bot.text import tokens
 
 __all__ = ["Hit", "Lexicon", "cue_rows"]
 
@@ -80,7 +81,8 @@ class Lexicon:
 
     def _add(self, phrase: str, entry: _Entry) -> None:
         star = phrase.endswith("*")
-        words = tuple(phrase.rstrip("*").split())
+        # Split like the question text is split, so "sais-tu" matches "sais tu".
+        words = tuple(tokens(phrase.rstrip("*")))
         if not words:
             return
         self.max_len = max(self.max_len, len(words))
@@ -96,30 +98,28 @@ class Lexicon:
                 self._fuzzy_names[words[0]].append(entry)
 
     def _lookup(self, words: tuple[str, ...]) -> list[_Entry]:
-        found = self._exact.get(words)
-        if found:
-            return found
+        """Exact phrases and the longest stem phrase that match these words."""
+        found = list(self._exact.get(words, ()))
         head, last = words[:-1], words[-1]
         for k in range(len(last), _MIN_STEM - 1, -1):
-            found = self._prefix.get((*head, last[:k]))
-            if found:
-                return found
-        return []
+            stem = self._prefix.get((*head, last[:k]))
+            if stem:
+                return found + [e for e in stem if e not in found]
+        return found
 
     def match(self, toks: list[str]) -> list[Hit]:
-        """Return the hits, scanning left to right and preferring the longest phrase."""
+        """Return every phrase found at every position ("aide à la réintégration" is a
+        support topic *and* says "réintégration"); a country name inside a longer country
+        name ("congo" in "congo kinshasa") does not count."""
         hits: list[Hit] = []
-        i = 0
-        while i < len(toks):
+        for i in range(len(toks)):
             for n in range(min(self.max_len, len(toks) - i), 0, -1):
-                entries = self._lookup(tuple(toks[i:i + n]))
-                if entries:
-                    hits += [Hit(e.category, e.value, e.language, i, i + n) for e in entries]
-                    i += n
-                    break
-            else:
-                i += 1
-        return hits
+                for e in self._lookup(tuple(toks[i:i + n])):
+                    hits.append(Hit(e.category, e.value, e.language, i, i + n))
+        countries = [h for h in hits if h.category == "country"]
+        inner = {id(h) for h in countries for o in countries
+                 if o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)}
+        return [h for h in hits if id(h) not in inner]
 
     def fuzzy_countries(self, toks: list[str], taken: set[int]) -> list[Hit]:
         """Country names with a typo ("Brazl"), for words that matched nothing else."""

@@ -54,7 +54,26 @@ def derived_change(new: Observation, old: Observation) -> Fact:
 def run(query: Query, store: Store, today: date) -> Result:
     """Answer `query` from `store`."""
     runner = _RUNNERS[query.kind]
-    return runner(query, store, today)  # type: ignore[operator]
+    result: Result = runner(query, store, today)  # type: ignore[operator]
+    return _resolved(result)
+
+
+def _resolved(result: Result) -> Result:
+    """Fill the query's defaults with what was answered: the year used, the years compared."""
+    q = result.query
+    update: dict[str, Any] = {}
+    year = result.details.get("year") or next((f.year for f in result.facts), None)
+    if "year" in type(q).model_fields and getattr(q, "year") is None and year:
+        update["year"] = year
+    if isinstance(q, Change) and q.base_year is None and result.details.get("base_year"):
+        update["base_year"] = result.details["base_year"]
+    if isinstance(q, Trend):
+        for name in ("start", "end"):
+            if getattr(q, name) is None and result.details.get(name):
+                update[name] = result.details[name]
+    if update:
+        result.query = q.model_copy(update=update)
+    return result
 
 
 def _simple(indicator: str, message: str):  # type: ignore[no-untyped-def]

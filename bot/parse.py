@@ -52,6 +52,10 @@ class Signals:
     def has(self, *categories: str) -> bool:
         return any(c in self.cats for c in categories)
 
+    def weight(self, category: str) -> int:
+        """How many words the longest phrase of a category covers."""
+        return max((h.end - h.start for h in self.cats.get(category, [])), default=0)
+
     def values(self, category: str) -> list[str]:
         return [h.value for h in self.cats.get(category, [])]
 
@@ -67,6 +71,9 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     hits = lexicon.match(toks)
     taken = {i for h in hits for i in range(h.start, h.end)}
     hits += lexicon.fuzzy_countries(toks, taken)
+    # A topic keyword that is a country name ("moldova") names the country, not the topic.
+    country_spans = {(h.start, h.end) for h in hits if h.category == "country"}
+    hits = [h for h in hits if h.category != "topic" or (h.start, h.end) not in country_spans]
     s = Signals(norm, toks, hits)
     for h in hits:
         s.cats.setdefault(h.category, []).append(h)
@@ -74,7 +81,20 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
             s.votes[h.language] += h.end - h.start
     _read_countries(s)
     _read_numbers(s)
+    _drop_since_without_year(s)
+    if re.search(r"(^|\s)%", norm):  # "hoeveel % kreeg …": a bare percent sign asks for a share
+        s.cats.setdefault("share", []).append(Hit("share", "", "", 0, 0))
     return s
+
+
+def _drop_since_without_year(s: Signals) -> None:
+    """'from' / 'ab' / 'vanaf' mean 'since' only before a year ('returned from Belgium')."""
+    kept = [h for h in s.cats.get("since", [])
+            if h.end < len(s.toks) and _YEAR.match(s.toks[h.end])]
+    if kept:
+        s.cats["since"] = kept
+    else:
+        s.cats.pop("since", None)
 
 
 def _join_thousands(toks: list[str]) -> list[str]:
@@ -157,11 +177,14 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
     followup = _followup(s, today, context)
     if followup is not None:
         return followup
-    if s.has("help") and not domain and not s.countries and not s.years and s.words <= 6:
+    if s.has("help") and not domain and not s.countries and not s.years and (
+            s.words <= 2 or (s.words <= 10 and s.weight("help") >= s.weight("topic"))):
         return Help()
     if s.has("definition") and _is_definition(s):
         return _definition(s, today)
-    if s.claims and (s.has("fact_check") or (s.has("government") and not s.has("count"))):
+    claim_like = s.has("returned") and s.years and not s.has("count", "share", "rank")
+    if s.claims and (s.has("fact_check") or claim_like or (
+            s.has("government") and not s.has("count"))):
         year = _year(s, today)
         return FactCheck(claimed=s.claims[0], year=year, country=_country(s),
                          series="government" if s.has("government") else "fedasil")
@@ -177,7 +200,7 @@ def _is_definition(s: Signals) -> bool:
 
 
 def _definition(s: Signals, today: date) -> Definition:
-    if s.has("dublin") and not s.claims:
+    if s.has("dublin"):
         topic = "dublin"
     elif s.has("profile") and not s.claims and not s.has("government"):
         topic = "profiles"
@@ -191,8 +214,9 @@ def _definition(s: Signals, today: date) -> Definition:
 
 
 def _is_info(s: Signals, domain: bool) -> bool:
-    stats = s.has("count", "share", "rank", "trend", "change", "chart") or bool(s.years)
-    if stats:
+    if s.has("share", "rank", "trend", "change", "chart", "last_year", "this_year") or s.years:
+        return False
+    if s.has("count") and (s.has(*_STAT_KINDS, "latest") or not s.has("topic")):
         return False
     if s.has("topic"):
         return True
@@ -200,7 +224,10 @@ def _is_info(s: Signals, domain: bool) -> bool:
 
 
 def _topic(s: Signals) -> str | None:
-    topics = Counter(s.values("topic"))
+    """The topic whose phrases cover most words (longer phrases say more)."""
+    topics: Counter[str] = Counter()
+    for h in s.cats.get("topic", []):
+        topics[h.value] += h.end - h.start
     if not topics:
         return "reintegration" if s.countries else None
     return topics.most_common(1)[0][0]
@@ -208,14 +235,15 @@ def _topic(s: Signals) -> str | None:
 
 def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
     year = _year(s, today)
+    timed = bool(s.years) or s.has("last_year", "this_year", "latest")
     series = "government" if s.has("government") else "fedasil"
     wants_count = s.has("count") and not s.has("share")
     for kind in _STAT_KINDS:
         if s.has(kind):
+            if kind == "destinations":
+                return DestinationCountries(year=year)
             if kind == "reintegration":
                 return Reintegration(year=year, measure="count" if wants_count else "share")
-            if kind == "destinations" and not s.has("rank"):
-                return DestinationCountries(year=year)
             if kind == "dublin":
                 return Dublin(year=year)
             if kind == "minors":
@@ -232,16 +260,19 @@ def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
         start, end = _range(s, today)
         return Trend(start=start, end=end, country=_country(s), series=series,
                      chart=s.has("chart"))
-    grounded = bool(s.years or s.countries) or s.has("returned", "count", "last_year")
-    if grounded and (s.has("change") or (len(s.years) >= 2 and not s.has("rank")) or (
+    if (timed or s.has("returned")) and (s.has("change") or (len(s.years) >= 2 and not s.has("rank")) or (
             s.has("since") and s.years and not s.has("rank"))):
         return _change(s, today, series)
     if s.has("rank") and not (s.countries and s.has("count")):
         return Ranking(year=year, top=s.top_n or 5, series=series)
-    if s.countries and (domain or s.has("count") or s.years):
+    if s.countries and (s.has("count", "returned") or timed):
         return ByCountry(year=year, country=s.countries[0], series=series)
-    if domain or (s.has("count") and (s.years or s.has("last_year", "latest"))):
+    # A total needs a count word or a time; "returns" alone is not a question for a number.
+    if (s.has("count") and (timed or s.has("returned", "government"))) or (
+            timed and s.has("returned", "government")):
         return Total(year=year, series=series)
+    if s.has("topic", "info"):
+        return Info(topic=_topic(s), country=_country(s))
     return NoMatch()
 
 
