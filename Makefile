@@ -38,8 +38,8 @@ bench: store
 
 # Re-extract the message template and merge it into every catalog.
 messages: setup
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _ -k ngettext:1,2 --no-location --sort-output -o locales/returnbot.pot bot
-	$(BIN)/pybabel update --quiet --no-fuzzy-matching -d locales -D returnbot -i locales/returnbot.pot
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k ngettext:1,2 --no-location --sort-output -o locales/returnbot.pot bot
+	$(BIN)/pybabel -q update --no-fuzzy-matching -d locales -D returnbot -i locales/returnbot.pot
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
