@@ -122,7 +122,7 @@ def _observations(
 ) -> list[tuple[dict[str, Any], list[Figure]]]:
     """One row per distinct value of each key, with `preferred` set on the value answers use."""
     out: list[tuple[dict[str, Any], list[Figure]]] = []
-    for key, by_value in sorted(_group(figures).items(), key=lambda kv: repr(kv[0])):
+    for _key, by_value in sorted(_group(figures).items(), key=lambda kv: repr(kv[0])):
         scored = []
         for value, rows in by_value.items():
             rows.sort(key=lambda f: _source_rank(pubs[f.source]), reverse=True)
@@ -161,7 +161,7 @@ def populate(
     if extra:
         pubs = pubs | extra[0]
         figures = figures + extra[1]
-    db["publications"].insert_all(
+    db.table("publications").insert_all(
         (p.model_dump() for p in sorted(pubs.values(), key=lambda p: p.id)), pk="id")
     fig_rows, link_rows = [], []
     for i, (row, sources) in enumerate(_observations(figures, pubs), start=1):
@@ -169,21 +169,21 @@ def populate(
         for f in sources:
             link_rows.append({"figure_id": i, "publication_id": f.source,
                               "evidence": f.evidence or ""})
-    db["figures"].insert_all(fig_rows, pk="id", foreign_keys=[("best_source", "publications")])
-    db["figure_sources"].insert_all(
+    db.table("figures").insert_all(fig_rows, pk="id", foreign_keys=[("best_source", "publications")])
+    db.table("figure_sources").insert_all(
         link_rows, pk=("figure_id", "publication_id"),
         foreign_keys=[("figure_id", "figures"), ("publication_id", "publications")])
-    db["figures"].create_index(["indicator", "series", "year", "country"])
-    db["figures"].create_index(["country", "indicator"])
-    db["figure_sources"].create_index(["publication_id"])
-    db["aliases"].insert_all(alias_rows(data_dir), pk=("alias", "country", "language"))
-    db["aliases"].create_index(["alias"])
-    db["cues"].insert_all(cue_rows(data_dir), pk=("phrase", "category", "value", "language"))
+    db.table("figures").create_index(["indicator", "series", "year", "country"])
+    db.table("figures").create_index(["country", "indicator"])
+    db.table("figure_sources").create_index(["publication_id"])
+    db.table("aliases").insert_all(alias_rows(data_dir), pk=("alias", "country", "language"))
+    db.table("aliases").create_index(["alias"])
+    db.table("cues").insert_all(cue_rows(data_dir), pk=("phrase", "category", "value", "language"))
     content = list(load_content(data_dir))
-    db["content"].create({c: str for c in COLUMN_DOCS["content"]}, pk=("topic", "language"))
-    db["content"].insert_all(content)
-    db["content"].enable_fts(["title", "text", "keywords"], tokenize="unicode61")
-    db["meta"].insert_all([
+    db.table("content").create({c: str for c in COLUMN_DOCS["content"]}, pk=("topic", "language"))
+    db.table("content").insert_all(content)
+    db.table("content").enable_fts(["title", "text", "keywords"], tokenize="unicode61")
+    db.table("meta").insert_all([
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},
         {"key": "data_fingerprint", "value": data_fingerprint(data_dir)},
     ], pk="key")
@@ -193,7 +193,7 @@ def populate(
 def _describe(db: sqlite_utils.Database) -> None:
     rows = [{"table": t, "column": c, "description": d}
             for t, cols in COLUMN_DOCS.items() for c, d in cols.items()]
-    db["columns"].insert_all(rows, pk=("table", "column"))
+    db.table("columns").insert_all(rows, pk=("table", "column"))
 
 
 def write(

@@ -47,7 +47,7 @@ def _conflicts(conn: sqlite3.Connection) -> list[str]:
             continue
         n += 1
         where = " ".join(str(x) for x in (country, profile) if x)
-        head = f"{indicator} [{series}] {year}{'' if period == 'year' else ' ' + period}"
+        head = f"{indicator} [{series}] {year}{'' if period == 'year' else f' {period}'}"
         lines.append(f"- {head} {where}".rstrip())
         for r in values:
             mark = "*" if r["preferred"] else " "

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from bot.answer import Answer
 from bot.errors import DataError, ReturnBotError
 
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
 __all__ = ["main"]
+
+log = logging.getLogger(__name__)
 
 
 def _default_db() -> Path:
@@ -79,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _db(args: argparse.Namespace, db_path: Path) -> int:
     from bot import build
+    from bot.datafiles import DATA_DIR
 
     if args.db_command == "build":
         build.write(db_path)
@@ -88,7 +96,7 @@ def _db(args: argparse.Namespace, db_path: Path) -> int:
             build.write(db_path)
             print(f"built {db_path}: {build.describe_json(db_path)}", file=sys.stderr)
     elif args.db_command == "import":
-        keep = args.keep or build.DATA_DIR / "imports"
+        keep = args.keep or DATA_DIR / "imports"
         n = build.import_csv(args.file, db_path, keep)
         print(f"imported {n} figures from {args.file} into {db_path}; kept in {keep}")
     else:
@@ -106,7 +114,7 @@ def _require_store(db_path: Path) -> None:
         raise StoreError(f"no store at {db_path}; run `returnbot db build` first")
 
 
-def _engine(db_path: Path):  # type: ignore[no-untyped-def]
+def _engine(db_path: Path) -> Engine:
     from bot.engine import Engine
 
     _require_store(db_path)
@@ -120,8 +128,10 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
         print(json.dumps(answer.contract(), ensure_ascii=False) if args.json else answer.text,
               file=stdout)
         return 0
+    if hasattr(stdin, "reconfigure"):
+        stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not stop the stream
     for line in stdin:
-        answer = engine.ask(line.rstrip("\r\n"), lang=args.lang, today=args.today)
+        answer = _safe_ask(engine, line.rstrip("\r\n"), args)
         if args.json:
             print(json.dumps(answer.contract(), ensure_ascii=False), file=stdout, flush=True)
         else:
@@ -129,9 +139,21 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
     return 0
 
 
+def _safe_ask(engine: Engine, text: str, args: argparse.Namespace) -> Answer:
+    """Answer one line; a bug on one line is logged and answered, and the stream goes on."""
+    try:
+        return engine.ask(text, lang=args.lang, today=args.today)
+    except Exception:
+        log.exception("could not answer a line")
+        return Answer(question=text, language="en", status="not_understood", query=None,
+                      text="Sorry, something went wrong with this question.")
+
+
 def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO) -> int:
     engine = _engine(db_path)
     context = None
+    if hasattr(stdin, "reconfigure"):
+        stdin.reconfigure(errors="replace")
     interactive = stdin.isatty()
     if interactive:
         print("ReturnBot — ask about Belgium's voluntary return figures (Ctrl-D to quit).",

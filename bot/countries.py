@@ -27,7 +27,8 @@ _NOT_COUNTRIES = {"BE", "EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AQ", "BV", "H
 def _codes() -> tuple[str, ...]:
     from babel import Locale
 
-    codes = {c for c in Locale("en").territories if len(c) == 2 and c.isalpha()}
+    codes = {c for c in Locale("en").territories
+             if isinstance(c, str) and len(c) == 2 and c.isalpha()}
     return tuple(sorted((codes - _NOT_COUNTRIES) | {"XK"}))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -58,7 +58,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 def _countries() -> frozenset[str]:
     from babel import Locale
 
-    codes = {c for c in Locale("en").territories if len(c) == 2 and c.isalpha()}
+    codes = {c for c in Locale("en").territories
+             if isinstance(c, str) and len(c) == 2 and c.isalpha()}
     return frozenset(codes | {"XK"})
 
 
@@ -190,7 +191,7 @@ class Figure(BaseModel):
                 self.profile, self.unit, self.compare_year)
 
 
-def _blank_to_none(row: dict[str, str | None]) -> dict[str, str | None]:
+def _blank_to_none(row: Mapping[str, str | None]) -> dict[str, str | None]:
     return {k: (v if v not in ("", None) else None) for k, v in row.items()}
 
 

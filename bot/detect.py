@@ -42,9 +42,9 @@ def detect_language(text: str, votes: Counter[str], words: int) -> str | None:
         if marks.search(sample) and lang != "de":
             return lang
     ranked = votes.most_common(2)
-    if ranked and (len(ranked) == 1 or ranked[0][1] >= ranked[1][1] + 2):
-        if ranked[0][1] >= 2 or words < MIN_WORDS:
-            return ranked[0][0]
+    clear_lead = ranked and (len(ranked) == 1 or ranked[0][1] >= ranked[1][1] + 2)
+    if clear_lead and (ranked[0][1] >= 2 or words < MIN_WORDS):
+        return ranked[0][0]
     if words >= MIN_WORDS:
         guess = _lingua(sample)
         if guess:

@@ -111,7 +111,7 @@ class Engine:
         actions: list[Action] = []
         if "year" in q and year and result.query.kind not in ("fact_check", "definition"):
             for delta, kind in ((-1, "previous_year"), (1, "next_year")):
-                actions.append(Action(label=str(year + delta), kind=kind,  # type: ignore[arg-type]
+                actions.append(Action(label=str(year + delta), kind=kind,
                                       query={**q, "year": year + delta}))
         if result.query.kind in ("total", "by_country", "change"):
             actions.append(Action(label=r._("Chart"), kind="chart", query={

@@ -87,10 +87,10 @@ def check(answer: Answer, expect: dict[str, Any]) -> tuple[list[str], bool]:
         elif not any(abs(stated[0].value - v) < 1e-9 for v in expect["values"]):
             problems.append(f"figure {stated[0].value} not in {expect['values']}")
             wrong = True
-    if expect.get("no_facts") or expect.get("status") in ("not_understood", "clarify"):
-        if answer.facts:
-            problems.append(f"stated {len(answer.facts)} figures where none is expected")
-            wrong = True
+    no_facts = expect.get("no_facts") or expect.get("status") in ("not_understood", "clarify")
+    if no_facts and answer.facts:
+        problems.append(f"stated {len(answer.facts)} figures where none is expected")
+        wrong = True
     if expect.get("status") == "partial" and query.get("kind") == "by_country":
         asked = [f for f in stated if f.indicator == "returns_by_country"
                  and f.year == expect.get("year", query.get("year"))]

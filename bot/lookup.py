@@ -12,8 +12,22 @@ from typing import Any
 
 from bot.answer import ChartData, Fact, Status
 from bot.queries import (
-    ByCountry, ByProfile, Change, Definition, DestinationCountries, Dublin, Families,
-    FactCheck, Help, Info, Query, Ranking, Reintegration, Total, Trend, UnaccompaniedMinors,
+    ByCountry,
+    ByProfile,
+    Change,
+    Definition,
+    DestinationCountries,
+    Dublin,
+    FactCheck,
+    Families,
+    Help,
+    Info,
+    Query,
+    Ranking,
+    Reintegration,
+    Total,
+    Trend,
+    UnaccompaniedMinors,
 )
 from bot.store import Observation, Store
 
@@ -39,7 +53,7 @@ def fact(obs: Observation) -> Fact:
     """The contract fact for a stored observation."""
     value = int(obs.value) if obs.value == int(obs.value) else obs.value
     return Fact(indicator=obs.indicator, series=obs.series, year=obs.year, country=obs.country,
-                profile=obs.profile, value=value, unit=obs.unit,  # type: ignore[arg-type]
+                profile=obs.profile, value=value, unit=obs.unit,
                 precision=obs.precision, derived=False, source=obs.source)
 
 
@@ -54,7 +68,7 @@ def derived_change(new: Observation, old: Observation) -> Fact:
 def run(query: Query, store: Store, today: date) -> Result:
     """Answer `query` from `store`."""
     runner = _RUNNERS[query.kind]
-    result: Result = runner(query, store, today)  # type: ignore[operator]
+    result: Result = runner(query, store, today)
     return _resolved(result)
 
 
@@ -63,7 +77,7 @@ def _resolved(result: Result) -> Result:
     q = result.query
     update: dict[str, Any] = {}
     year = result.details.get("year") or next((f.year for f in result.facts), None)
-    if "year" in type(q).model_fields and getattr(q, "year") is None and year:
+    if "year" in type(q).model_fields and getattr(q, "year", None) is None and year:
         update["year"] = year
     if isinstance(q, Change) and q.base_year is None and result.details.get("base_year"):
         update["base_year"] = result.details["base_year"]
@@ -199,7 +213,7 @@ def _change(q: Change, store: Store, today: date) -> Result:
                       details={"year": year, "base_year": base})
     facts.append(derived_change(new, old))
     published = None
-    if not q.country:
+    if not q.country and year is not None:
         if base == year - 1:
             published = store.get("change_vs_previous_year_pct", year, series)
         else:

@@ -19,9 +19,26 @@ from pydantic import ValidationError
 
 from bot.lexicon import Hit, Lexicon
 from bot.queries import (
-    QUERY_ADAPTER, ByCountry, ByProfile, Change, Clarify, Definition, DestinationCountries,
-    Dublin, Families, FactCheck, Help, Info, NoMatch, ParseResult, Query, Ranking,
-    Reintegration, Total, Trend, UnaccompaniedMinors,
+    QUERY_ADAPTER,
+    ByCountry,
+    ByProfile,
+    Change,
+    Clarify,
+    Definition,
+    DestinationCountries,
+    Dublin,
+    FactCheck,
+    Families,
+    Help,
+    Info,
+    NoMatch,
+    ParseResult,
+    Query,
+    Ranking,
+    Reintegration,
+    Total,
+    Trend,
+    UnaccompaniedMinors,
 )
 from bot.text import normalize, tokens
 
@@ -253,7 +270,7 @@ def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
     if s.has("profile"):
         profiles = s.values("profile")
         profile = next((p for p in profiles if p), None)
-        return ByProfile(year=year, profile=profile,  # type: ignore[arg-type]
+        return ByProfile(year=year, profile=profile,
                          measure="count" if wants_count else "share")
     if s.has("trend", "chart") or (s.has("between") and len(s.years) >= 2
                                    and not s.has("change")):
@@ -287,7 +304,7 @@ def _change(s: Signals, today: date, series: str) -> Change:
     else:
         base, year = None, None
     return Change(year=year, base_year=base, country=_country(s),
-                  series=series)  # type: ignore[arg-type]
+                  series=series)
 
 
 def _range(s: Signals, today: date) -> tuple[int | None, int | None]:

@@ -18,7 +18,9 @@ from bot.i18n import translations
 from bot.lookup import Result
 from bot.store import Store
 
-__all__ = ["Renderer", "country_name"]
+__all__ = ["RTL_LANGUAGES", "Renderer", "country_name"]
+
+RTL_LANGUAGES = frozenset({"ar"})
 
 
 @cache
@@ -52,6 +54,11 @@ class Renderer:
         share = Decimal(str(value)) / 100  # Decimal: no 4.4000000000000004%
         return str(format_percent(share, locale=self.lang, decimal_quantization=False))
 
+    def ltr(self, text: str) -> str:
+        """Isolate a left-to-right run (number, URL) inside right-to-left text, so that signs,
+        percent marks and slashes stay where they belong (Unicode bidi isolates)."""
+        return f"\u2066{text}\u2069" if self.lang in RTL_LANGUAGES else text
+
     def value(self, f: Fact) -> str:
         """A fact's value with its unit and precision ('about 50%', '2,952')."""
         if f.unit == "percent":
@@ -62,6 +69,7 @@ class Renderer:
             text = self._("no. %(rank)s") % {"rank": self.number(f.value)}
         else:
             text = self.number(f.value)
+        text = self.ltr(text)
         if f.precision == "approximate":
             return self._("about %(value)s") % {"value": text}
         return text
@@ -85,7 +93,7 @@ class Renderer:
         s = f.source
         return self._("Source: %(publisher)s, “%(title)s” (%(date)s), %(url)s") % {
             "publisher": s.publisher, "title": s.title, "date": self.date(s.published),
-            "url": s.url}
+            "url": self.ltr(s.url)}
 
     def series_name(self, series: str) -> str:
         if series == "government":
@@ -229,6 +237,14 @@ class Renderer:
         if r.details.get("fewer"):
             text += "\n" + self._("Only these countries were published for that year.")
         return text + "\n" + self.source(ranks[0])
+
+    def _m_no_ranking(self, r: Result) -> str:
+        years = r.details.get("years") or []
+        text = self._("No list of main destination countries was published for that year.")
+        if years:
+            text += " " + self._("Lists exist for: %(years)s.") % {
+                "years": ", ".join(map(str, years))}
+        return text
 
     def _m_change(self, r: Result) -> str:
         new, old, change = r.facts[0], r.facts[1], r.facts[2]

@@ -80,7 +80,7 @@ def test_core_topics_present() -> None:
 
 def test_keys_and_id(topic: tuple[Path, dict[str, Any]]) -> None:
     path, data = topic
-    assert REQUIRED_KEYS <= set(data), f"missing keys: {REQUIRED_KEYS - set(data)}"
+    assert set(data) >= REQUIRED_KEYS, f"missing keys: {REQUIRED_KEYS - set(data)}"
     assert data["id"] == path.stem
     assert re.fullmatch(r"[a-z][a-z0-9_]*", data["id"])
 
