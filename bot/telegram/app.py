@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -59,6 +60,9 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
     """
     if settings.telegram_bot_token is None:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    # Opt in to PTB's future timedelta-valued `retry_after`: otherwise every 429 emits a
+    # deprecation warning (an error under the tests' filterwarnings).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     timeout = settings.telegram_timeout
     app = (
         ApplicationBuilder()

@@ -114,6 +114,7 @@ class FakeBotAPI:
         self._chaos: tuple[float, tuple[str, ...], frozenset[str], float] | None = None
         self._random = random.Random(chaos_seed)
         self.calls: list[Call] = []
+        self.unsupported: set[str] = set()  # lower-case method names answered with 404
         # (chat_id, message_id) -> the bot's message as the user sees it
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
@@ -372,7 +373,7 @@ class FakeBotAPI:
                 result: Any = await self._get_updates(params)
             else:
                 handler = getattr(self, f"_m_{method}", None)
-                if handler is None:
+                if handler is None or method in self.unsupported:
                     raise ApiError(404, "Not Found: method not found")
                 with self._lock:
                     result = handler(params, files)
