@@ -17,7 +17,7 @@ setup: $(STAMP) catalogs
 
 # Compiled catalogs (*.mo) are build products, made from locales/<lang>/LC_MESSAGES/*.po.
 catalogs: $(STAMP)
-	@$(BIN)/pybabel compile --statistics -d locales -D returnbot 2>&1 | grep -v "^compiling" || true
+	@$(BIN)/pybabel compile -d locales -D returnbot 2>&1 | grep -v "^compiling" || true
 
 store: setup
 	@$(BIN)/returnbot db ensure

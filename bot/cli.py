@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "chat":
             return _chat(args, db_path, sys.stdin, sys.stdout)
         return _run(db_path)
+    except BrokenPipeError:  # `returnbot ask … | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
     except DataError as e:
         for problem in e.problems:
             print(problem, file=sys.stderr)

@@ -91,7 +91,7 @@ class Engine:
         return self._answer(parsed, "", lang, today or date.today())
 
     def _answer(self, query: Query, text: str, lang: str, today: date) -> Answer:
-        result = run(query, self.store, today)
+        result = run(query, self.store, today, lang)
         r = self.renderer(lang)
         return Answer(
             question=text, language=lang, status=result.status,

@@ -49,12 +49,13 @@ class Result:
     chart: ChartData | None = None
 
 
-def fact(obs: Observation) -> Fact:
-    """The contract fact for a stored observation."""
+def fact(obs: Observation, lang: str | None = None) -> Fact:
+    """The contract fact for a stored observation (citing the release in `lang` if any)."""
     value = int(obs.value) if obs.value == int(obs.value) else obs.value
     return Fact(indicator=obs.indicator, series=obs.series, year=obs.year, country=obs.country,
                 profile=obs.profile, value=value, unit=obs.unit,
-                precision=obs.precision, derived=False, source=obs.source)
+                precision=obs.precision, derived=False,
+                source=obs.source_in(lang) if lang else obs.source)
 
 
 def derived_change(new: Observation, old: Observation) -> Fact:
@@ -65,11 +66,22 @@ def derived_change(new: Observation, old: Observation) -> Fact:
                 source=None, base_year=old.year)
 
 
-def run(query: Query, store: Store, today: date) -> Result:
-    """Answer `query` from `store`."""
+def run(query: Query, store: Store, today: date, lang: str | None = None) -> Result:
+    """Answer `query` from `store`; cite sources in `lang` where the release exists in it."""
     runner = _RUNNERS[query.kind]
     result: Result = runner(query, store, today)
+    if lang:
+        result.facts = [_cite_in(f, lang, store) for f in result.facts]
     return _resolved(result)
+
+
+def _cite_in(f: Fact, lang: str, store: Store) -> Fact:
+    if f.derived or f.source is None or f.source.language == lang:
+        return f
+    obs = store.get(f.indicator, f.year, f.series, f.country, f.profile)
+    if obs is None or obs.value != f.value:
+        return f
+    return f.model_copy(update={"source": obs.source_in(lang)})
 
 
 def _resolved(result: Result) -> Result:

@@ -41,6 +41,16 @@ class Observation:
     def source(self) -> SourceRef:
         return self.sources[0]
 
+    def source_in(self, language: str) -> SourceRef:
+        """The best source, or its version in `language` (the same release in another
+        language: same publisher, same or unknown date)."""
+        best = self.sources[0]
+        for s in self.sources:
+            if s.language == language and s.publisher == best.publisher and (
+                    s.published in (best.published, None)):
+                return s
+        return best
+
 
 @dataclass(frozen=True, slots=True)
 class ContentTopic:
