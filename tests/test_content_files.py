@@ -71,8 +71,15 @@ def test_content_dir_has_topics() -> None:
 
 def test_core_topics_present() -> None:
     core = {
-        "how_to_apply", "eligibility", "travel_and_premium", "reintegration",
-        "country_exceptions", "special_groups", "confidentiality", "partners", "funding",
+        "how_to_apply",
+        "eligibility",
+        "travel_and_premium",
+        "reintegration",
+        "country_exceptions",
+        "special_groups",
+        "confidentiality",
+        "partners",
+        "funding",
         "definitions",
     }
     assert core <= {path.stem for path in FILES}
@@ -90,7 +97,9 @@ def test_all_languages_present(topic: tuple[Path, dict[str, Any]], field: str) -
     _, data = topic
     values = data[field]
     assert isinstance(values, dict)
-    assert set(values) == set(LANGUAGES), f"{field}: languages {sorted(set(values) ^ set(LANGUAGES))}"
+    assert set(values) == set(LANGUAGES), (
+        f"{field}: languages {sorted(set(values) ^ set(LANGUAGES))}"
+    )
     for lang in LANGUAGES:
         value = values[lang]
         assert value, f"{field}.{lang} is empty"
@@ -135,7 +144,10 @@ def test_keywords_lowercase_and_count(topic: tuple[Path, dict[str, Any]]) -> Non
     for lang, keywords in data["keywords"].items():
         assert MIN_KEYWORDS <= len(keywords) <= MAX_KEYWORDS, f"{lang}: {len(keywords)} keywords"
         for keyword in keywords:
-            assert isinstance(keyword, str) and keyword.strip() == keyword and keyword, (lang, keyword)
+            assert isinstance(keyword, str) and keyword.strip() == keyword and keyword, (
+                lang,
+                keyword,
+            )
             assert keyword == keyword.lower(), f"{lang}: keyword not lowercase: {keyword!r}"
         assert len(set(keywords)) == len(keywords), f"{lang}: duplicate keywords"
 
