@@ -22,12 +22,12 @@ def main() -> None:
     p.add_argument("--misses", action="store_true", help="list every question answered wrong")
     p.add_argument("--db", type=Path,
                    default=Path(os.environ.get("RETURNBOT_DB_PATH", ROOT / "var/returnbot.db")))
-    p.add_argument("--only", default=None, help="golden or heldout")
+    p.add_argument("--only", default=None, help="golden, heldout or unseen")
     p.add_argument("--lang", default=None)
     args = p.parse_args()
     engine = Engine(args.db)
     print(f"{'set':8} {'lang':4} {'questions':>9} {'right':>6} {'accuracy':>8} {'wrong numbers':>13}")
-    for kind in ("golden", "heldout"):
+    for kind in ("golden", "heldout", "unseen"):
         if args.only and kind != args.only:
             continue
         for path in sorted((ROOT / "tests" / kind).glob("*.yaml")):
