@@ -139,6 +139,11 @@ def _by_country(q: ByCountry, store: Store, today: date) -> Result:
     if obs is not None:
         facts = [fact(obs)]
         rank = store.get("rank_by_country", obs.year, "fedasil", q.country)
+        if rank is None and q.year is None:
+            # No year asked: a newer rank says more about now than an old count does.
+            newer = [o for o in store.country_figures(q.country)
+                     if o.indicator == "rank_by_country" and o.year > obs.year]
+            rank = newer[0] if newer else None
         if rank is not None:
             facts.append(fact(rank))
         return Result(q, "answered", "by_country", facts, details={"latest": q.year is None})
