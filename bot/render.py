@@ -150,9 +150,12 @@ class Renderer:
         text = self._latest(r, f.year)
         text += self._("In %(year)s, %(value)s people returned voluntarily to %(country)s.") % {
             "year": f.year, "value": self.value(f), "country": self.country(f.country)}
+        sources = [self.source(f)]
         if len(r.facts) > 1:
             text += " " + self._rank_sentence(r.facts[1])
-        return text + "\n" + self.source(f)
+            if self.source(r.facts[1]) not in sources:
+                sources.append(self.source(r.facts[1]))
+        return text + "\n" + "\n".join(sources)
 
     def _rank_sentence(self, rank: Fact) -> str:
         if rank.precision == "exact":

@@ -11,7 +11,7 @@ import logging
 
 import pytest
 from conftest import make_settings, running
-from fakeapi import Fault, FakeBotAPI
+from fakeapi import FakeBotAPI, Fault
 from fakeengine import FakeEngine
 
 from bot.telegram.app import build_application
