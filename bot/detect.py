@@ -23,6 +23,7 @@ _LATIN_MARKS = {"tr": re.compile(r"[ığşİĞŞ]"), "ro": re.compile(r"[șță�
                 "pt": re.compile(r"[ãõÃÕ]"), "es": re.compile(r"[ñ¿¡Ñ]"),
                 "de": re.compile(r"[ßäöüÄÖÜ]")}
 MIN_WORDS = 3  # fewer words never decide the language on their own
+_TIE_ORDER = ("en", "fr", "nl", "de", "es", "pt", "ro", "tr", "ru", "uk", "ar", "ka")
 
 
 def detect_language(text: str, votes: Counter[str], words: int) -> str | None:
@@ -42,15 +43,16 @@ def detect_language(text: str, votes: Counter[str], words: int) -> str | None:
         if marks.search(sample) and lang != "de":
             return lang
     ranked = votes.most_common(2)
-    clear_lead = ranked and (len(ranked) == 1 or ranked[0][1] >= ranked[1][1] + 2)
-    if clear_lead and (ranked[0][1] >= 2 or words < MIN_WORDS):
-        return ranked[0][0]
-    if words >= MIN_WORDS:
-        guess = _lingua(sample)
-        if guess:
-            return guess
+    # The phrases the parser matched are the best evidence on short questions; lingua only
+    # breaks ties (it guesses Turkish for "nr of AVR 2012").
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
+    tied = [lang for lang, n in votes.items() if ranked and n == ranked[0][1]]
+    guess = _lingua(sample) if words >= MIN_WORDS else None
+    if guess and (not tied or guess in tied):
+        return guess
+    if tied:  # lingua is unsure on short text: among the tied languages, the most common
+        return min(tied, key=_TIE_ORDER.index)
     return None
 
 

@@ -272,8 +272,8 @@ def _reintegration(q: Reintegration, store: Store, today: date) -> Result:
                           details={"year": year, "measure": q.measure})
         return Result(q, "no_data", "no_figure", details={
             "indicator": first, "year": q.year, "years": store.years(first)})
-    facts = [fact(obs)] + ([fact(other)] if other else [])
     alts = [fact(a) for a in store.alternatives(first, obs.year)]
+    facts = [fact(obs)] + ([fact(other)] if other else []) + alts
     return Result(q, "answered", "reintegration", facts,
                   details={"latest": q.year is None, "alternatives": alts})
 

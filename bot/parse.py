@@ -65,6 +65,7 @@ class Signals:
     percent_claim: bool = False
     top_n: int | None = None
     votes: Counter[str] = field(default_factory=Counter)
+    question_mark: bool = False
 
     def has(self, *categories: str) -> bool:
         return any(c in self.cats for c in categories)
@@ -91,7 +92,7 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     # A topic keyword that is a country name ("moldova") names the country, not the topic.
     country_spans = {(h.start, h.end) for h in hits if h.category == "country"}
     hits = [h for h in hits if h.category != "topic" or (h.start, h.end) not in country_spans]
-    s = Signals(norm, toks, hits)
+    s = Signals(norm, toks, hits, question_mark=any(m in text[:MAX_CHARS] for m in "?؟¿;"))
     for h in hits:
         s.cats.setdefault(h.category, []).append(h)
         if h.category != "country" or not h.fuzzy:
@@ -231,6 +232,8 @@ def _definition(s: Signals, today: date) -> Definition:
 
 
 def _is_info(s: Signals, domain: bool) -> bool:
+    if not _asks(s):
+        return False
     if s.has("share", "rank", "trend", "change", "chart", "last_year", "this_year") or s.years:
         return False
     if s.has("count") and (s.has(*_STAT_KINDS, "latest") or not s.has("topic")):
@@ -238,6 +241,12 @@ def _is_info(s: Signals, domain: bool) -> bool:
     if s.has("topic"):
         return True
     return s.has("info") and (bool(s.countries) or not domain)
+
+
+def _asks(s: Signals) -> bool:
+    """One keyword alone ("figures" in "'; DROP TABLE figures") is not a request for
+    information; a phrase, a question mark or a word about returning or support is."""
+    return s.weight("topic") >= 2 or s.question_mark or s.has("info", "returned", "help")
 
 
 def _topic(s: Signals) -> str | None:
@@ -288,7 +297,7 @@ def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
     if (s.has("count") and (timed or s.has("returned", "government"))) or (
             timed and s.has("returned", "government")):
         return Total(year=year, series=series)
-    if s.has("topic", "info"):
+    if s.has("topic", "info") and _asks(s):
         return Info(topic=_topic(s), country=_country(s))
     return NoMatch()
 

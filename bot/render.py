@@ -313,7 +313,8 @@ class Renderer:
         for alt in r.details.get("alternatives", []):
             text += "\n" + self._("An earlier publication gave %(value)s; the figure above is "
                                   "the most recent one.") % {"value": self.value(alt)}
-        if len(r.facts) > 1:
+            text += "\n" + self.source(alt)
+        if len(r.facts) > 1 and r.facts[1].indicator != f.indicator:
             o = r.facts[1]
             text += "\n" + (self._("That is %(value)s of returnees.") if o.unit == "percent"
                             else self._("That is %(value)s people.")) % {"value": self.value(o)}
