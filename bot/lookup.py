@@ -33,7 +33,6 @@ from bot.store import Observation, Store
 
 __all__ = ["Result", "run"]
 
-ANNUAL_REPORT = "https://www.fedasil.be/en/publications"
 
 
 @dataclass
@@ -166,7 +165,14 @@ def _by_country(q: ByCountry, store: Store, today: date) -> Result:
             "year": asked, "years": store.years("returns_total")})
     return Result(q, status, "country_not_published", facts, details={
         "year": asked, "rank": rank is not None, "count": bool(counts),
-        "report": ANNUAL_REPORT})
+        "report": _release_url(store, asked)})
+
+
+def _release_url(store: Store, year: int | None) -> str:
+    """Fedasil's release for the year: its attached report has the full per-country tables."""
+    year = year or store.latest_year("returns_total")
+    obs = store.get("returns_total", year) if year else None
+    return obs.source.url if obs else "https://www.fedasil.be"
 
 
 def _by_profile(q: ByProfile, store: Store, today: date) -> Result:

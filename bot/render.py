@@ -185,7 +185,8 @@ class Renderer:
                     "value": self.value(f), "year": f.year}
             text += "\n" + self.source(f)
         text += "\n" + self._(
-            "Full per-country tables are in Fedasil's annual report: %(url)s") % {
+            "Full per-country tables are in the report attached to Fedasil's release for that "
+            "year: %(url)s") % {
             "url": r.details.get("report", "")}
         return text
 
