@@ -115,6 +115,7 @@ class FakeBotAPI:
         self._random = random.Random(chaos_seed)
         self.calls: list[Call] = []
         self.unsupported: set[str] = set()  # lower-case method names answered with 404
+        self.webhook: dict[str, Any] | None = None  # the last setWebhook parameters
         # (chat_id, message_id) -> the bot's message as the user sees it
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
@@ -427,6 +428,10 @@ class FakeBotAPI:
         return self.bot_user
 
     def _m_deletewebhook(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        return True
+
+    def _m_setwebhook(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        self.webhook = params
         return True
 
     def _m_getwebhookinfo(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
