@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question (or JSON Lines from stdin with -)")
     ask.add_argument("question", help="the question, or - to read one per line from stdin")
     ask.add_argument("--json", action="store_true", help="print the answer contract as JSON")
+    ask.add_argument("--chart", type=Path, default=None, metavar="PNG",
+                     help="also draw the answer's chart (trends, rankings) into this PNG file")
     _answer_options(ask)
 
     chat = sub.add_parser("chat", help="console chat: a question per line, keeps follow-ups")
@@ -130,6 +132,11 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
         answer = engine.ask(args.question, lang=args.lang, today=args.today)
         print(json.dumps(answer.contract(), ensure_ascii=False) if args.json else answer.text,
               file=stdout)
+        if args.chart and answer.chart is not None:
+            from bot.chart import render_png
+
+            args.chart.write_bytes(render_png(answer.chart,
+                                              number=engine.renderer(answer.language).number))
         return 0
     if hasattr(stdin, "reconfigure"):
         stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not stop the stream

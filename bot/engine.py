@@ -93,11 +93,16 @@ class Engine:
     def _answer(self, query: Query, text: str, lang: str, today: date) -> Answer:
         result = run(query, self.store, today, lang)
         r = self.renderer(lang)
+        chart = result.chart
+        if chart is not None:
+            labels = [r.country(c) for c in chart.labels] if chart.kind == "bar" else chart.labels
+            chart = chart.model_copy(update={"title": r.chart_title(result).rstrip(":"),
+                                             "labels": labels})
         return Answer(
             question=text, language=lang, status=result.status,
             query=result.query.model_dump(mode="json"), text=r.render(result),
             facts=result.facts, topic=result.topic, suggestions=self._suggestions(result, r),
-            chart=result.chart, actions=self._actions(result, r))
+            chart=chart, actions=self._actions(result, r))
 
     def _suggestions(self, result: Result, r: Renderer) -> list[str]:
         if result.status in ("no_data",):

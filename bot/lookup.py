@@ -200,18 +200,31 @@ def _by_profile(q: ByProfile, store: Store, today: date) -> Result:
 def _ranking(q: Ranking, store: Store, today: date) -> Result:
     year = q.year or store.latest_year_any("rank_by_country")
     ranks = store.all_for_year("rank_by_country", year) if year else []
+    counts_only = store.all_for_year("returns_by_country", year) if year and not ranks else []
+    if len(counts_only) >= 3:
+        # No ranking published, but the release lists its main countries with counts.
+        counts_only.sort(key=lambda o: -o.value)
+        shown_counts = counts_only[:q.top]
+        chart = ChartData(kind="bar", title=f"{year}",
+                          labels=[o.country or "" for o in shown_counts],
+                          values=[o.value for o in shown_counts],
+                          source=shown_counts[0].source.url)
+        return Result(q, "answered", "ranking_counts", [fact(o) for o in shown_counts],
+                      chart=chart, details={"latest": q.year is None, "year": year})
     if not ranks:
         return Result(q, "no_data", "no_ranking", details={
             "year": q.year, "years": store.indicator_years("rank_by_country")})
     ranks.sort(key=lambda o: (o.value, o.precision != "exact"))
     shown = ranks[:q.top]
     facts = [fact(o) for o in shown]
-    for o in shown:
-        count = store.get("returns_by_country", o.year, "fedasil", o.country)
-        if count is not None:
-            facts.append(fact(count))
-    chart = ChartData(kind="bar", title=f"{year}", labels=[o.country or "" for o in shown],
-                      values=[o.value for o in shown], source=shown[0].source.url)
+    counts = [store.get("returns_by_country", o.year, "fedasil", o.country) for o in shown]
+    facts += [fact(c) for c in counts if c is not None]
+    # A bar chart of ranks would be meaningless: draw one only when every count is published.
+    chart = None
+    if all(c is not None for c in counts):
+        chart = ChartData(kind="bar", title=f"{year}", labels=[o.country or "" for o in shown],
+                          values=[c.value for c in counts if c is not None],
+                          source=shown[0].source.url)
     return Result(q, "answered", "ranking", facts, chart=chart, details={
         "latest": q.year is None, "year": year, "fewer": len(ranks) < q.top,
         "ordered": all(o.precision == "exact" for o in shown)})

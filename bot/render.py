@@ -250,6 +250,15 @@ class Renderer:
                 "years": ", ".join(map(str, years))}
         return text
 
+    def _m_ranking_counts(self, r: Result) -> str:
+        year = r.details["year"]
+        text = self._latest(r, year)
+        text += self._("Main destination countries in %(year)s, by the published counts:") % {
+            "year": year}
+        for i, f in enumerate(r.facts, start=1):
+            text += f"\n{i}. {self.country(f.country)}: {self.value(f)}"
+        return text + "\n" + self.source(r.facts[0])
+
     def _m_change(self, r: Result) -> str:
         new, old, change = r.facts[0], r.facts[1], r.facts[2]
         if new.country:
@@ -297,6 +306,18 @@ class Renderer:
                 sources.append(line)
         return text + "\n" + "\n".join(sources[-3:]) + (
             "\n" + self._("(and the releases of earlier years)") if len(sources) > 3 else "")
+
+    def chart_title(self, r: Result) -> str:
+        """The heading of a result's chart, in this language."""
+        if r.message == "ranking":
+            return self._("Main destination countries in %(year)s:") % {
+                "year": r.details["year"]}
+        first = r.facts[0] if r.facts else None
+        if first is not None and first.country:
+            return self._("Published counts of returns to %(country)s:") % {
+                "country": self.country(first.country)}
+        return self._("Voluntary returns per year (%(series)s):") % {
+            "series": self.series_name(first.series if first else "fedasil")}
 
     def _m_no_trend(self, r: Result) -> str:
         return self._("No yearly series was published for this.")
