@@ -41,7 +41,8 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
         for lang, words in (doc.get("keywords") or {}).items():
             for word in words or []:
                 key = phrase_key(str(word))
-                if key:
+                # A number is never a topic keyword: "3.107" must stay a claim to check.
+                if key and not any(ch.isdigit() for ch in key):
                     seen.add((key, "topic", str(doc.get("id", path.stem)), str(lang)))
     for phrase, category, value, lang in sorted(seen):
         yield {"phrase": phrase, "category": category, "value": value, "language": lang}

@@ -220,7 +220,7 @@ def _ranking(q: Ranking, store: Store, today: date) -> Result:
     counts = [store.get("returns_by_country", o.year, "fedasil", o.country) for o in shown]
     facts += [fact(c) for c in counts if c is not None]
     # A bar chart of ranks would be meaningless: draw one only when every count is published.
-    chart = None
+    chart: ChartData | None = None
     if all(c is not None for c in counts):
         chart = ChartData(kind="bar", title=f"{year}", labels=[o.country or "" for o in shown],
                           values=[c.value for c in counts if c is not None],

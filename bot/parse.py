@@ -92,7 +92,7 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     # A topic keyword that is a country name ("moldova") names the country, not the topic.
     country_spans = {(h.start, h.end) for h in hits if h.category == "country"}
     hits = [h for h in hits if h.category != "topic" or (h.start, h.end) not in country_spans]
-    s = Signals(norm, toks, hits, question_mark=any(m in text[:MAX_CHARS] for m in "?؟¿;"))
+    s = Signals(norm, toks, hits, question_mark=any(m in text[:MAX_CHARS] for m in "?؟¿\u037e"))
     for h in hits:
         s.cats.setdefault(h.category, []).append(h)
         if h.category != "country" or not h.fuzzy:
@@ -100,9 +100,20 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     _read_countries(s)
     _read_numbers(s)
     _drop_since_without_year(s)
+    _claims_that_look_like_years(s)
     if re.search(r"(^|\s)%", norm):  # "hoeveel % kreeg …": a bare percent sign asks for a share
         s.cats.setdefault("share", []).append(Hit("share", "", "", 0, 0))
     return s
+
+
+def _claims_that_look_like_years(s: Signals) -> None:
+    """'were there really 2000 returnees in 2021?': in a claim check, a round hundred next to
+    a real year is the claimed number, not a second year."""
+    if s.has("fact_check") and len(s.years) >= 2:
+        claimed = [y for y in s.years if y % 100 == 0]
+        if claimed and len(claimed) < len(s.years):
+            s.claims += [float(y) for y in claimed]
+            s.years = [y for y in s.years if y % 100 != 0]
 
 
 def _drop_since_without_year(s: Signals) -> None:
@@ -142,7 +153,11 @@ def _read_countries(s: Signals) -> None:
 
 def _read_numbers(s: Signals) -> None:
     rank_ends = {h.end for h in s.cats.get("rank", [])}
+    # Numbers inside a phrase ("2 years ago", "top 5") are part of it, not claims or years.
+    in_phrases = {i for h in s.hits if h.category != "country" for i in range(h.start, h.end)}
     for i, tok in enumerate(s.toks):
+        if i in in_phrases and not _YEAR.match(tok):
+            continue
         if _YEAR.match(tok):
             s.years.append(int(tok))
         elif _NUMBER.match(tok):
@@ -196,9 +211,9 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
     if followup is not None:
         return followup
     if s.has("help") and not domain and not s.countries and not s.years and (
-            s.words <= 2 or (s.words <= 10 and s.weight("help") >= s.weight("topic"))):
+            s.words <= 2 or (s.words <= 10 and s.weight("help") >= max(2, s.weight("topic")))):
         return Help()
-    if s.has("definition") and _is_definition(s):
+    if s.has("definition", "why") and _is_definition(s):
         return _definition(s, today)
     claim_like = s.has("returned") and s.years and not s.has("count", "share", "rank")
     if s.claims and (s.has("fact_check") or claim_like or (
@@ -212,6 +227,9 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
 
 
 def _is_definition(s: Signals) -> bool:
+    if s.has("government") and s.years and s.has("count") and not (
+            s.claims or s.has("dublin", "why")):
+        return False  # "what is the government's figure for 2023?" asks for the figure
     if s.has("government", "dublin") or s.claims:
         return True
     return not s.years and not s.countries and not s.has("count", "share", "rank", "trend")
@@ -246,14 +264,18 @@ def _is_info(s: Signals, domain: bool) -> bool:
 def _asks(s: Signals) -> bool:
     """One keyword alone ("figures" in "'; DROP TABLE figures") is not a request for
     information; a phrase, a question mark or a word about returning or support is."""
-    return s.weight("topic") >= 2 or s.question_mark or s.has("info", "returned", "help")
+    covered = {i for h in s.cats.get("topic", []) for i in range(h.start, h.end)}
+    return len(covered) >= 2 or s.question_mark or s.has("info", "returned", "help")
 
 
 def _topic(s: Signals) -> str | None:
     """The topic whose phrases cover most words (longer phrases say more)."""
     topics: Counter[str] = Counter()
+    seen: set[tuple[str, int, int]] = set()
     for h in s.cats.get("topic", []):
-        topics[h.value] += h.end - h.start
+        if (h.value, h.start, h.end) not in seen:
+            seen.add((h.value, h.start, h.end))
+            topics[h.value] += h.end - h.start
     if not topics:
         return "reintegration" if s.countries else None
     return topics.most_common(1)[0][0]
@@ -261,12 +283,12 @@ def _topic(s: Signals) -> str | None:
 
 def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
     year = _year(s, today)
-    timed = bool(s.years) or s.has("last_year", "this_year", "latest")
+    timed = bool(s.years) or s.has("last_year", "this_year", "latest", "year_before_last")
     series = "government" if s.has("government") else "fedasil"
     wants_count = s.has("count") and not s.has("share")
     for kind in _STAT_KINDS:
-        if s.has(kind):
-            if kind == "destinations":
+        if s.has(kind) and not (kind == "destinations" and (s.top_n or "top" in s.toks)):
+            if kind == "destinations" and s.top_n is None and "top" not in s.toks:
                 return DestinationCountries(year=year)
             if kind == "reintegration":
                 return Reintegration(year=year, measure="count" if wants_count else "share")
@@ -330,6 +352,8 @@ def _range(s: Signals, today: date) -> tuple[int | None, int | None]:
 def _year(s: Signals, today: date) -> int | None:
     if s.years:
         return s.years[-1] if not s.has("since") else s.years[0]
+    if s.has("year_before_last"):
+        return today.year - 2
     if s.has("last_year"):
         return today.year - 1
     if s.has("this_year"):
@@ -356,9 +380,11 @@ def _followup(s: Signals, today: date, context: Query | None) -> Query | None:
     if s.has("chart"):
         country = _country(s) or getattr(context, "country", None)
         return Trend(country=country, chart=True)
-    if not (year or shift or s.countries):
+    if not (year or shift or s.countries or s.has("government")):
         return None
     data = context.model_dump()
+    if s.has("government") and "series" in data and not s.countries:
+        data["series"] = "government"
     if shift and isinstance(data.get("year"), int):
         year = data["year"] + shift
     if year is not None:
