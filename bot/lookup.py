@@ -205,12 +205,12 @@ def _ranking(q: Ranking, store: Store, today: date) -> Result:
         # No ranking published, but the release lists its main countries with counts.
         counts_only.sort(key=lambda o: -o.value)
         shown_counts = counts_only[:q.top]
-        chart = ChartData(kind="bar", title=f"{year}",
-                          labels=[o.country or "" for o in shown_counts],
-                          values=[o.value for o in shown_counts],
-                          source=shown_counts[0].source.url)
+        by_count = ChartData(kind="bar", title=f"{year}",
+                             labels=[o.country or "" for o in shown_counts],
+                             values=[o.value for o in shown_counts],
+                             source=shown_counts[0].source.url)
         return Result(q, "answered", "ranking_counts", [fact(o) for o in shown_counts],
-                      chart=chart, details={"latest": q.year is None, "year": year})
+                      chart=by_count, details={"latest": q.year is None, "year": year})
     if not ranks:
         return Result(q, "no_data", "no_ranking", details={
             "year": q.year, "years": store.indicator_years("rank_by_country")})
