@@ -204,7 +204,9 @@ def write(
 ) -> None:
     """Build the store at `path` atomically: a failed build leaves the old file untouched."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".returnbot-", suffix=".db", dir=path.parent)
+    _remove_abandoned_builds(path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".returnbot-{os.getpid()}-", suffix=".db",
+                                    dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -216,6 +218,18 @@ def write(
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _remove_abandoned_builds(folder: Path) -> None:
+    """Delete temporary stores left by builds that were killed (their process is gone)."""
+    for tmp in folder.glob(".returnbot-*-*.db"):
+        try:
+            pid = int(tmp.name.split("-")[1])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except (ValueError, PermissionError):
+            continue
 
 
 def import_csv(csv_path: Path, db_path: Path, keep_dir: Path, data_dir: Path = DATA_DIR) -> int:

@@ -305,7 +305,7 @@ def read_import_csv(
         if pub is None:
             try:
                 pub = Publication.model_validate({
-                    "id": _import_id(path, row, known | new_pubs),
+                    "id": _import_id(path, known, new_pubs),
                     "publisher": row["source_publisher"], "title": row["source_title"],
                     "url": row["source_url"], "published": row["source_date"],
                     "language": row["source_language"], "kind": "agency",
@@ -348,9 +348,9 @@ def _rename(p: Problem) -> Problem:
     return Problem(p.file, p.line, _IMPORT_FIELD_NAMES.get(p.field, p.field), p.message)
 
 
-def _import_id(path: Path, row: dict[str, str | None], taken: dict[str, Publication]) -> str:
+def _import_id(path: Path, known: dict[str, Publication], new: dict[str, Publication]) -> str:
     stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "import"
-    n = 1
-    while f"import-{stem}-{n}" in taken:
+    n = len(new) + 1
+    while f"import-{stem}-{n}" in known or f"import-{stem}-{n}" in new:
         n += 1
     return f"import-{stem}-{n}"

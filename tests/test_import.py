@@ -88,3 +88,32 @@ def test_imported_figures_survive_a_rebuild_from_the_imports_folder(tmp_path):
     write(tmp_path / "rebuilt.db", data)
     answer = Engine(tmp_path / "rebuilt.db").ask("How many returned to Georgia in 2023?")
     assert answer.facts[0].value == 812
+
+
+def test_an_import_killed_midway_leaves_the_store_unchanged_and_usable(tmp_path, store_copy):
+    import os
+    import signal
+    import time
+
+    rows = [f"returns_by_country,{2000 + i % 26},GE,,{i},persons,exact,"
+            f"https://example.org/big.pdf,Fedasil,Big report,2024-06-30,en,row {i}"
+            for i in range(10_000)]
+    big = _csv(tmp_path, *rows, name="big.csv")
+    before = store_copy.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "db", "import", str(big), "--db",
+                             str(store_copy), "--keep", str(tmp_path / "kept")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={"PATH": "/usr/bin:/bin"})
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".returnbot-*.db")) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)  # killed while writing the new store
+    proc.wait()
+    assert store_copy.read_bytes() == before
+    answer = Engine(store_copy).ask("How many returned to Georgia in 2023?")
+    assert answer.status == "partial"
+    # The next build clears what the killed one left behind.
+    write(tmp_path / "other.db")
+    import_csv(_csv(tmp_path, GEORGIA), store_copy, tmp_path / "kept")
+    assert not list(tmp_path.glob(".returnbot-*.db"))
