@@ -130,8 +130,7 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
     engine = _engine(db_path)
     if args.question != "-":
         answer = engine.ask(args.question, lang=args.lang, today=args.today)
-        print(json.dumps(answer.contract(), ensure_ascii=False) if args.json else answer.text,
-              file=stdout)
+        print(json_line(answer) if args.json else answer.text, file=stdout)
         if args.chart and answer.chart is not None:
             from bot.chart import render_png
 
@@ -143,10 +142,19 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
     for line in stdin:
         answer = _safe_ask(engine, line.rstrip("\r\n"), args)
         if args.json:
-            print(json.dumps(answer.contract(), ensure_ascii=False), file=stdout, flush=True)
+            print(json_line(answer), file=stdout, flush=True)
         else:
             print(answer.text + "\n", file=stdout, flush=True)
     return 0
+
+
+# Characters that JSON allows raw but that line-splitting readers treat as line ends.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(answer: Answer) -> str:
+    """The answer contract as one JSON line that every JSON Lines reader splits correctly."""
+    return json.dumps(answer.contract(), ensure_ascii=False).translate(_LINE_BREAKS)
 
 
 def _safe_ask(engine: Engine, text: str, args: argparse.Namespace) -> Answer:

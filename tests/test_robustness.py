@@ -78,8 +78,29 @@ def test_question_like_word_salad_never_states_an_unpublished_figure(engine, sto
     assert_valid(engine.ask(" ".join(words), context=context), _published(store_path))
 
 
-def test_the_corpus_through_json_lines_gives_one_answer_per_line(store_path):
+def _random_lines(n: int) -> list[str]:
+    """Seeded random garbage: printable noise, random code points, shuffled real words."""
+    import random
+
+    rng = random.Random(42)
+    words = ["how", "many", "returned", "Brazil", "2023", "top", "share", "'", "%s", "DROP",
+             "\u202e", "\u200b", "🇧🇪", "٢٠٢٣", "Грузию", "საქართველო", "{0}", "NULL", "--"]
+    out = []
+    for i in range(n):
+        if i % 3 == 0:
+            out.append("".join(chr(rng.randrange(32, 0x2FFF)) for _ in range(rng.randrange(80))))
+        elif i % 3 == 1:
+            out.append(" ".join(rng.choice(words) for _ in range(rng.randrange(12))))
+        else:
+            out.append("".join(rng.choice("!@#$%^&*()_+=-[]{};:,.<>/?|~ab12") for _ in
+                               range(rng.randrange(200))))
+    return out
+
+
+def test_1500_hostile_lines_through_json_lines_give_one_answer_each(store_path):
     lines = [line.replace("\r", " ") for line in NAUGHTY + GENERATED]
+    lines += _random_lines(1500 - len(lines))
+    lines = [line.replace("\n", " ").replace("\r", " ") for line in lines]
     done = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--json", "-"], input="\n".join(lines) + "\n",
         capture_output=True, text=True, timeout=120,
@@ -87,4 +108,9 @@ def test_the_corpus_through_json_lines_gives_one_answer_per_line(store_path):
     assert done.returncode == 0
     assert "Traceback" not in done.stderr
     answers = [json.loads(line) for line in done.stdout.splitlines()]
-    assert len(answers) == len(lines)
+    assert len(answers) == len(lines) == 1500
+    for line, answer in zip(lines, answers, strict=True):
+        assert answer["question"] == line.rstrip("\r\n") or "\ufffd" in answer["question"]
+        if answer["facts"]:  # a figure only for lines that really ask for one
+            assert any(w in line for w in ("2023", "returned", "Brazil", "٢٠٢٣", "Грузию",
+                                           "top", "share", "how many")), line
