@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +68,7 @@ class ContentTopic:
 
 
 _Key = tuple[str, str, str | None, str | None]  # indicator, series, country, profile
+_QUERY_SECONDS = 0.05
 
 
 class Store:
@@ -81,6 +84,7 @@ class Store:
         except sqlite3.Error as e:
             raise StoreError(f"cannot read the store at {path}: {e}") from e
         self._conn = conn
+        self._lock = threading.Lock()
 
     def _load(self, conn: sqlite3.Connection) -> None:
         pubs = {r["id"]: SourceRef(publisher=r["publisher"], title=r["title"], url=r["url"],
@@ -197,13 +201,19 @@ class Store:
         if not terms:
             return None
         match = " OR ".join(f'"{t}"' for t in terms)
-        try:
-            row = self._conn.execute(
-                "select topic from content_fts join content on content.rowid = content_fts.rowid "
-                "where content_fts match ? and content.language = ? order by rank limit 1",
-                (match, language)).fetchone()
-        except sqlite3.Error:
-            return None
+        with self._lock:  # one connection, shared by the Telegram worker threads
+            deadline = time.monotonic() + _QUERY_SECONDS
+            # Cap the query's time (like Datasette's sqlite_timelimit): abort, go without it.
+            self._conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+            try:
+                row = self._conn.execute(
+                    "select topic from content_fts join content on content.rowid = "
+                    "content_fts.rowid where content_fts match ? and content.language = ? "
+                    "order by rank limit 1", (match, language)).fetchone()
+            except sqlite3.Error:
+                return None
+            finally:
+                self._conn.set_progress_handler(None, 0)
         return str(row[0]) if row else None
 
     def close(self) -> None:
