@@ -38,7 +38,7 @@ bench: store
 
 # Re-extract the message template and merge it into every catalog.
 messages: setup
-	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output -o locales/returnbot.pot bot
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output --project=ReturnBot -o locales/returnbot.pot bot
 	$(BIN)/pybabel -q update --no-fuzzy-matching -d locales -D returnbot -i locales/returnbot.pot
 
 clean:

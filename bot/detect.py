@@ -38,7 +38,9 @@ def detect_language(text: str, votes: Counter[str], words: int) -> str | None:
             return "uk"
         if _RUSSIAN.search(sample):
             return "ru"
-        return "uk" if votes["uk"] > votes["ru"] else "ru"
+        if votes["uk"] != votes["ru"]:
+            return "uk" if votes["uk"] > votes["ru"] else "ru"
+        return None  # a tie: Telegram's language_code or the saved choice decides
     for lang, marks in _LATIN_MARKS.items():
         if marks.search(sample) and lang != "de":
             return lang

@@ -28,6 +28,7 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
     import yaml
 
     seen: set[tuple[str, str, str, str]] = set()
+    counting: set[tuple[str, str]] = set()  # (phrase, language) of "how many" words
     for lang in LANGUAGES:
         for name, phrases in (load_lang_file(data_dir, lang).get("cues") or {}).items():
             category, _, value = str(name).partition("_") if name.startswith(
@@ -36,16 +37,29 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
                 key = phrase_key(str(phrase)) if str(phrase) != "%" else "%"
                 if key:
                     seen.add((key, category, value, lang))
+                    if category == "count":
+                        counting.add((key, lang))
+    count_words = Lexicon([(k, "count", "", lang) for k, lang in counting])
     for path in sorted((data_dir / "content").glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for lang, words in (doc.get("keywords") or {}).items():
             for word in words or []:
                 key = phrase_key(str(word))
-                # A number is never a topic keyword: "3.107" must stay a claim to check.
-                if key and not any(ch.isdigit() for ch in key):
+                # A number is never a topic keyword ("3.107" stays a claim to check), nor is
+                # a bare "how many" (сколько, كم), which asks for a figure.
+                if key and not any(ch.isdigit() for ch in key) and not _only_counting(
+                        key, str(lang), count_words):
                     seen.add((key, "topic", str(doc.get("id", path.stem)), str(lang)))
     for phrase, category, value, lang in sorted(seen):
         yield {"phrase": phrase, "category": category, "value": value, "language": lang}
+
+
+def _only_counting(key: str, lang: str, count_words: Lexicon) -> bool:
+    """Whether a keyword is nothing but a "how many" word of its language (сколько, რამდენი)."""
+    words = tokens(key.rstrip("*"))
+    covered = {i for h in count_words.match(words) if h.language == lang
+               for i in range(h.start, h.end)}
+    return len(covered) == len(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +106,8 @@ class Lexicon:
         else:
             self._exact[words].append(entry)
         if entry.category == "country":
-            if entry.language in INFLECTED and len(words[-1]) >= 5 and not star:
+            if entry.language in INFLECTED and len(words[-1]) >= 6 and not star:
+                # (a stem of 5 letters at least: "дани" from "дания" matched "дані", data)
                 # Russian "грузия" → "грузию", Georgian "საქართველო" → "საქართველოში"…
                 self._prefix[(*words[:-1], words[-1][:-1])].append(entry)
             if len(words) == 1 and len(words[0]) >= 5 and words[0].isalpha() and not star:
@@ -121,6 +136,10 @@ class Lexicon:
         inner = {id(h) for h in countries for o in countries
                  if o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)}
         return [h for h in hits if id(h) not in inner]
+
+    def knows(self, word: str) -> bool:
+        """Whether a single word is (the start of) a known phrase or name."""
+        return bool(self._lookup((word,)))
 
     def fuzzy_countries(self, toks: list[str], taken: set[int]) -> list[Hit]:
         """Country names with a typo ("Brazl"), for words that matched nothing else."""

@@ -85,7 +85,7 @@ class Signals:
 def read_signals(text: str, lexicon: Lexicon) -> Signals:
     """Find phrases, countries, years and numbers in `text`."""
     norm = normalize(text[:MAX_CHARS])
-    toks = _join_thousands(tokens(norm))
+    toks = [_detach_arabic(t, lexicon) for t in _join_thousands(tokens(norm))]
     hits = lexicon.match(toks)
     taken = {i for h in hits for i in range(h.start, h.end)}
     hits += lexicon.fuzzy_countries(toks, taken)
@@ -119,11 +119,30 @@ def _claims_that_look_like_years(s: Signals) -> None:
 def _drop_since_without_year(s: Signals) -> None:
     """'from' / 'ab' / 'vanaf' mean 'since' only before a year ('returned from Belgium')."""
     kept = [h for h in s.cats.get("since", [])
-            if h.end < len(s.toks) and _YEAR.match(s.toks[h.end])]
+            if (h.end < len(s.toks) and _YEAR.match(s.toks[h.end]))
+            or (h.start > 0 and _YEAR.match(s.toks[h.start - 1]))]  # Georgian: "2022 წლიდან"
     if kept:
         s.cats["since"] = kept
     else:
         s.cats.pop("since", None)
+
+
+_ARABIC_LETTER = re.compile(r"^[\u0600-\u06ff]")
+# Conjunctions, prepositions and the article written onto the word: "وللعراق" = "and to Iraq".
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+def _detach_arabic(tok: str, lexicon: Lexicon) -> str:
+    """An unknown Arabic word, without its attached prefix letters, if that is a known word."""
+    if not _ARABIC_LETTER.match(tok) or tok in lexicon.vocabulary or lexicon.knows(tok):
+        return tok
+    for prefix in _ARABIC_PREFIXES:
+        rest = tok[len(prefix):]
+        if tok.startswith(prefix) and len(rest) >= 3:
+            for candidate in (rest, "ال" + rest):
+                if lexicon.knows(candidate):
+                    return candidate
+    return tok
 
 
 def _join_thousands(toks: list[str]) -> list[str]:
@@ -252,7 +271,8 @@ def _definition(s: Signals, today: date) -> Definition:
 def _is_info(s: Signals, domain: bool) -> bool:
     if not _asks(s):
         return False
-    if s.has("share", "rank", "trend", "change", "chart", "last_year", "this_year") or s.years:
+    if s.has("share", "rank", "trend", "change", "chart", "last_year", "this_year",
+             "year_before_last") or s.years:
         return False
     if s.has("count") and (s.has(*_STAT_KINDS, "latest") or not s.has("topic")):
         return False
@@ -303,8 +323,9 @@ def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
         profile = next((p for p in profiles if p), None)
         return ByProfile(year=year, profile=profile,
                          measure="count" if wants_count else "share")
-    if s.has("trend", "chart") or (s.has("between") and len(s.years) >= 2
-                                   and not s.has("change")):
+    two_years = len(s.years) >= 2 and not s.has("change")
+    if s.has("trend", "chart") or (two_years and (s.has("between") or (
+            s.has("since") and s.has("until")))):
         start, end = _range(s, today)
         return Trend(start=start, end=end, country=_country(s), series=series,
                      chart=s.has("chart"))

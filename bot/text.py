@@ -13,11 +13,13 @@ _TRANSLATE = str.maketrans({
     **{chr(0x06F0 + i): str(i) for i in range(10)},
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None,
     "’": "'", "‘": "'", "`": "'", "´": "'",
-    "٫": ".", "٬": ",", "،": ",", "؟": "?", "؛": ";",
+    "٫": ".", "٬": ",", "،": ",", "؟": "?", "؛": ";", "٪": "%",
 })
 # Everything that is not a letter, a digit, a combining mark or one of . , % ' - becomes a space.
 _SEPARATORS = re.compile(r"[^\w.,%'\-+]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
+_GLUED_BEFORE = re.compile(r"([\u0600-\u06ff])(\d)")
+_GLUED_AFTER = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=[^\W\d_])")
 
 
 def normalize(text: str) -> str:
@@ -26,6 +28,9 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf", "Cc", "Cs"))
     text = _SEPARATORS.sub(" ", text)
+    # "و٢٠٢٠" (and 2020) and "2022г." (year + abbreviation): a year is a word of its own.
+    text = _GLUED_BEFORE.sub(r"\1 \2", text)
+    text = _GLUED_AFTER.sub(r"\1 ", text)
     return _SPACES.sub(" ", text).strip()
 
 
