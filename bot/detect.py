@@ -19,7 +19,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _RUSSIAN = re.compile(r"[ыэъёЫЭЪЁ]")
 # Letters that belong to one Latin-script product language only.
-_LATIN_MARKS = {"tr": re.compile(r"[ığşİĞŞ]"), "ro": re.compile(r"[șțăȘȚĂ]"),
+# Romanian first: its ş/ţ are often typed with the Turkish cedilla.
+_LATIN_MARKS = {"ro": re.compile(r"[șțăȘȚĂţŢ]"), "tr": re.compile(r"[ığİĞ]"),
                 "pt": re.compile(r"[ãõÃÕ]"), "es": re.compile(r"[ñ¿¡Ñ]"),
                 "de": re.compile(r"[ßäöüÄÖÜ]")}
 MIN_WORDS = 3  # fewer words never decide the language on their own

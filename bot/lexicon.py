@@ -47,8 +47,8 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
                 key = phrase_key(str(word))
                 # A number is never a topic keyword ("3.107" stays a claim to check), nor is
                 # a bare "how many" (сколько, كم), which asks for a figure.
-                if key and not any(ch.isdigit() for ch in key) and not _only_counting(
-                        key, str(lang), count_words):
+                if key and len(key) > 3 and not any(ch.isdigit() for ch in key) and (
+                        not _only_counting(key, str(lang), count_words)):
                     seen.add((key, "topic", str(doc.get("id", path.stem)), str(lang)))
     for phrase, category, value, lang in sorted(seen):
         yield {"phrase": phrase, "category": category, "value": value, "language": lang}

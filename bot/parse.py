@@ -93,10 +93,14 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     country_spans = {(h.start, h.end) for h in hits if h.category == "country"}
     hits = [h for h in hits if h.category != "topic" or (h.start, h.end) not in country_spans]
     s = Signals(norm, toks, hits, question_mark=any(m in text[:MAX_CHARS] for m in "?؟¿\u037e"))
+    voted: set[tuple[str, int, int]] = set()
     for h in hits:
         s.cats.setdefault(h.category, []).append(h)
-        if h.category != "country" or not h.fuzzy:
+        # One vote per language per phrase: Dutch "en" is a follow-up and a function word.
+        if (h.category != "country" or not h.fuzzy) and (h.language, h.start, h.end) not in voted:
+            voted.add((h.language, h.start, h.end))
             s.votes[h.language] += h.end - h.start
+    _drop_foreign_topic_words(s)
     _read_countries(s)
     _read_numbers(s)
     _drop_since_without_year(s)
@@ -104,6 +108,22 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     if re.search(r"(^|\s)%", norm):  # "hoeveel % kreeg …": a bare percent sign asks for a share
         s.cats.setdefault("share", []).append(Hit("share", "", "", 0, 0))
     return s
+
+
+def _drop_foreign_topic_words(s: Signals) -> None:
+    """Turkish "para" (money) is Spanish and Portuguese "para" (for): a topic word that is a
+    small word of the language the question is more likely in does not name a topic."""
+    small = {(h.start, h.end): h.language for h in s.cats.get("function_words", [])}
+    kept = []
+    for h in s.cats.get("topic", []):
+        other = small.get((h.start, h.end))
+        if other and other != h.language and s.votes[other] > s.votes[h.language]:
+            continue
+        kept.append(h)
+    if kept:
+        s.cats["topic"] = kept
+    else:
+        s.cats.pop("topic", None)
 
 
 def _claims_that_look_like_years(s: Signals) -> None:

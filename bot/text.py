@@ -13,6 +13,7 @@ _TRANSLATE = str.maketrans({
     **{chr(0x06F0 + i): str(i) for i in range(10)},
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None,
     "’": "'", "‘": "'", "`": "'", "´": "'",
+    "ı": "i",  # Turkish dotless i: "Mısır" typed as "misir" must match
     "٫": ".", "٬": ",", "،": ",", "؟": "?", "؛": ";", "٪": "%",
 })
 # Everything that is not a letter, a digit, a combining mark or one of . , % ' - becomes a space.
