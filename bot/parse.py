@@ -113,11 +113,13 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
 def _drop_foreign_topic_words(s: Signals) -> None:
     """Turkish "para" (money) is Spanish and Portuguese "para" (for): a topic word that is a
     small word of the language the question is more likely in does not name a topic."""
-    small = {(h.start, h.end): h.language for h in s.cats.get("function_words", [])}
+    small: dict[tuple[int, int], set[str]] = {}
+    for h in s.cats.get("function_words", []):
+        small.setdefault((h.start, h.end), set()).add(h.language)
     kept = []
     for h in s.cats.get("topic", []):
-        other = small.get((h.start, h.end))
-        if other and other != h.language and s.votes[other] > s.votes[h.language]:
+        others = small.get((h.start, h.end), set()) - {h.language}
+        if any(s.votes[o] > s.votes[h.language] for o in others):
             continue
         kept.append(h)
     if kept:
