@@ -358,6 +358,8 @@ def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
         return Ranking(year=year, top=s.top_n or 5, series=series)
     if s.countries and (s.has("count", "returned") or timed):
         return ByCountry(year=year, country=s.countries[0], series=series)
+    if s.has("share"):
+        return NoMatch()  # a share of something we did not recognise: never answer a count
     # A total needs a count word or a time; "returns" alone is not a question for a number.
     if (s.has("count") and (timed or s.has("returned", "government"))) or (
             timed and s.has("returned", "government")):
