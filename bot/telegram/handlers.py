@@ -65,11 +65,10 @@ def _without_mentions(message: Message) -> str:
     return " ".join(text.split())
 
 
-async def _ui_language(update: Update, context: Context) -> str:
+def _ui_language(update: Update, context: Context) -> str:
     user = update.effective_user
-    return await services(context).run(
-        services(context).ui_language, user.id if user else None,
-        user.language_code if user else None,
+    return services(context).ui_language(
+        user.id if user else None, user.language_code if user else None
     )
 
 
@@ -86,27 +85,27 @@ async def _say(update: Update, text: str, **kwargs: object) -> None:
 
 async def start(update: Update, context: Context) -> None:
     """Send the welcome message with three example questions as buttons."""
-    lang = await _ui_language(update, context)
+    lang = _ui_language(update, context)
     await _say(update, texts.welcome(lang), reply_markup=keyboards.examples_keyboard(lang))
 
 
 async def help_command(update: Update, context: Context) -> None:
     """Explain what can be asked, with examples and the commands."""
-    lang = await _ui_language(update, context)
+    lang = _ui_language(update, context)
     await _say(update, texts.help_text(lang, f"@{context.bot.username}"))
 
 
 async def language(update: Update, context: Context) -> None:
     """Offer the 12 languages as buttons."""
     svc, user = services(context), update.effective_user
-    saved = await svc.run(svc.state.language, user.id) if user else None
-    lang = await _ui_language(update, context)
+    saved = svc.state.language(user.id) if user else None
+    lang = _ui_language(update, context)
     await _say(update, texts.choose_language(lang), reply_markup=keyboards.language_keyboard(saved))
 
 
 async def sources(update: Update, context: Context) -> None:
     """List the official publications the figures come from."""
-    lang, found = await _ui_language(update, context), services(context).sources
+    lang, found = _ui_language(update, context), services(context).sources
     if not found:
         await _say(update, texts.sources_none(lang))
         return
@@ -122,32 +121,32 @@ async def sources(update: Update, context: Context) -> None:
 async def about(update: Update, context: Context) -> None:
     """Explain what the figures cover, the two series and the definitions."""
     svc = services(context)
-    lang = await _ui_language(update, context)
-    definition = await svc.run(svc.definition, lang)
+    lang = _ui_language(update, context)
+    definition = await svc.definition(lang)
     extra = "" if definition.status == "not_understood" else "\n\n" + definition.text
     await _say(update, texts.about(lang) + extra)
 
 
 async def privacy(update: Update, context: Context) -> None:
     """Say what the bot stores and for how long."""
-    await _say(update, texts.privacy(await _ui_language(update, context)))
+    await _say(update, texts.privacy(_ui_language(update, context)))
 
 
 async def forget(update: Update, context: Context) -> None:
     """Delete everything stored about the user and this chat."""
     svc, user, chat = services(context), update.effective_user, update.effective_chat
-    await svc.run(svc.forget, user.id if user else None, chat.id if chat else None)
-    await _say(update, texts.forgotten(await _ui_language(update, context)))
+    svc.state.forget(user.id if user else None, chat.id if chat else None)
+    await _say(update, texts.forgotten(_ui_language(update, context)))
 
 
 async def unknown_command(update: Update, context: Context) -> None:
     """Point to /help when a private chat sends a command the bot does not know."""
-    await _say(update, texts.unknown_command(await _ui_language(update, context)))
+    await _say(update, texts.unknown_command(_ui_language(update, context)))
 
 
 async def non_text(update: Update, context: Context) -> None:
     """Ask for text when a private chat sends a photo, sticker, voice message…"""
-    await _say(update, texts.non_text_hint(await _ui_language(update, context)))
+    await _say(update, texts.non_text_hint(_ui_language(update, context)))
 
 
 async def question(update: Update, context: Context) -> None:
@@ -156,11 +155,11 @@ async def question(update: Update, context: Context) -> None:
     assert message is not None
     text = _without_mentions(message)
     if not text:
-        lang = await _ui_language(update, context)
+        lang = _ui_language(update, context)
         await _say(update, texts.group_hint(lang, f"@{context.bot.username}"))
         return
     code = user.language_code if user else None
-    reply = await svc.run(svc.ask, text, user.id if user else None, message.chat.id, code)
+    reply = await svc.ask(text, user.id if user else None, message.chat.id, code)
     quote = message.message_id if message.chat.type != ChatType.PRIVATE else None
     await send_reply(context.bot, message.chat.id, reply, svc, quote=quote)
     logger.debug("answered: %s %s in %s", reply.answer.status,
@@ -177,14 +176,14 @@ async def button(update: Update, context: Context) -> None:
         return
     asked = press.query if press else None
     if press and press.token:
-        asked = await svc.run(svc.button_query, press.token)
+        asked = svc.state.button(press.token)
     if press is None or asked is None or query.message is None:
-        lang = await _ui_language(update, context)
+        lang = _ui_language(update, context)
         await query.answer(texts.stale_button(lang), show_alert=True)
         return
     await _answer_callback(query.answer())
     chat_id = query.message.chat.id
-    reply = await svc.run(svc.answer_query, asked, press.language, chat_id)
+    reply = await svc.answer_query(asked, press.language, chat_id)
     edit = press.action in ("previous_year", "next_year") and reply.answer.chart is None
     message = query.message
     if edit and isinstance(message, Message) and message.text and _fits(reply.answer.text):
@@ -196,7 +195,7 @@ async def button(update: Update, context: Context) -> None:
 async def _pick_language(update: Update, context: Context, lang: str) -> None:
     query, svc = update.callback_query, services(context)
     assert query is not None
-    await svc.run(svc.set_language, query.from_user.id, lang)
+    svc.state.set_language(query.from_user.id, lang)
     await _answer_callback(query.answer(LANGUAGE_NAMES[lang]))
     text = texts.language_set(lang, LANGUAGE_NAMES[lang])
     await _edit(query.edit_message_text(text, reply_markup=keyboards.examples_keyboard(lang)))
@@ -228,7 +227,7 @@ async def inline(update: Update, context: Context) -> None:
     query, svc = update.inline_query, services(context)
     assert query is not None
     user = query.from_user
-    answers = await svc.run(svc.inline_answers, query.query, user.id, user.language_code)
+    answers = await svc.inline_answers(query.query, user.id, user.language_code)
     results = [
         InlineQueryResultArticle(
             id=str(index),
@@ -277,7 +276,7 @@ async def error_handler(update: object, context: Context) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        lang = await _ui_language(update, context)
+        lang = _ui_language(update, context)
     except Exception:  # the state store may be what failed
         lang = "en"
     try:

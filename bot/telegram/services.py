@@ -1,20 +1,26 @@
 """The channel's long-lived services: the engine, the state store, and their worker thread.
 
-Both are SQLite, and SQLite stays off the event loop: every call runs on one dedicated
-worker thread (which also serialises them, so neither connection is ever shared between
-threads at the same moment). Charts render on a second thread, so a slow chart never
-delays other chats' answers. Opened in `post_init`, closed in `post_shutdown`.
+Both are SQLite, and SQLite stays off the event loop: engine calls and state writes run on
+one dedicated worker thread (which also serialises them); state reads come from memory.
+Recent answers are reused (the engine is deterministic over a read-only store), so a burst
+of the same question costs one engine call. Charts render on a second thread, so a slow
+chart never delays other chats' answers. Opened in `post_init`, closed in `post_shutdown`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import json
 import logging
 import sqlite3
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup
@@ -31,6 +37,31 @@ __all__ = ["Reply", "Services", "SourceLine", "services_of"]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+# Recent answers kept for reuse (the same question in a burst, inline typing, buttons).
+_CACHE_SIZE = 2048
+_PRUNE_EVERY = 3600.0
+_UNSET: Any = object()
+
+
+@dataclass
+class _Cached:
+    """An engine answer and, once built, its keyboard (when it is the same for every chat)."""
+
+    answer: Answer
+    markup: InlineKeyboardMarkup | None = _UNSET
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _canonical(query: dict[str, Any] | None) -> str | None:
+    return None if query is None else json.dumps(query, sort_keys=True, separators=(",", ":"))
+
+
+def _log_failure(future: Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("state write failed", exc_info=future.exception())
 
 
 @dataclass(frozen=True)
@@ -52,7 +83,7 @@ class SourceLine:
 
 
 class Services:
-    """Engine + state store, run on a worker thread; see the module docstring."""
+    """Engine + state store, off the event loop; see the module docstring."""
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
@@ -62,16 +93,18 @@ class Services:
         self._sources: list[SourceLine] = []
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="returnbot-store")
         self._charts = ThreadPoolExecutor(1, thread_name_prefix="returnbot-chart")
+        self._cache: OrderedDict[tuple[Any, ...], _Cached] = OrderedDict()
+        self._next_prune = time.monotonic() + _PRUNE_EVERY
 
     async def open(self) -> None:
         """Open the engine (unless one was given) and the state store, on the worker."""
         if self._engine is None:
             self._engine = await self.run(Engine, self.settings.db_path)
-        self._state = await self.run(StateStore, self.settings.state_path)
+        self._state = await self.run(StateStore, self.settings.state_path, self._write)
         self._sources = await self.run(self._read_sources)
 
     async def close(self) -> None:
-        """Close what `open` opened and stop the threads."""
+        """Write what is pending, close what `open` opened and stop the threads."""
         if self._state is not None:
             await self.run(self._state.close)
             self._state = None
@@ -80,6 +113,14 @@ class Services:
             self._engine = None
         self._worker.shutdown(wait=True)
         self._charts.shutdown(wait=True)
+
+    async def flush(self) -> None:
+        """Wait until every state write queued so far has reached the file."""
+        await self.run(lambda: None)
+
+    def _write(self, write: Callable[[], None]) -> None:
+        """Queue a state write on the worker (in order; nobody waits for it)."""
+        self._worker.submit(write).add_done_callback(_log_failure)
 
     @property
     def engine(self) -> Engine:
@@ -108,61 +149,95 @@ class Services:
         call = functools.partial(render_png, chart, number=number)
         return await asyncio.get_running_loop().run_in_executor(self._charts, call)
 
-    # Everything below runs on the worker thread (through `run`).
-
     def ui_language(self, user_id: int | None, client_code: str | None) -> str:
         """Return the interface language: the /language choice, else the client's, else English."""
         saved = self.state.language(user_id) if user_id is not None else None
         return saved or normalize_language(client_code) or DEFAULT_LANGUAGE
 
-    def ask(self, text: str, user_id: int | None, chat_id: int, client_code: str | None) -> Reply:
+    async def ask(
+        self, text: str, user_id: int | None, chat_id: int, client_code: str | None
+    ) -> Reply:
         """Answer a question in a chat, as a follow-up of the chat's previous one."""
         saved = self.state.language(user_id) if user_id is not None else None
-        answer = self.engine.ask(
-            text, lang=saved, hint_lang=normalize_language(client_code),
-            context=self.state.last_query(chat_id),
-        )
-        return self._reply(answer, chat_id)
+        context = self.state.last_query(chat_id)
+        hint = normalize_language(client_code)
+        key = ("ask", _digest(text), saved, hint, _canonical(context), date.today())
+        cached = self._cache_get(key)
+        if cached is None:
+            answer = await self.run(
+                self.engine.ask, text, lang=saved, hint_lang=hint, context=context)
+            cached = self._cache_put(key, answer)
+        return self._reply(cached, chat_id)
 
-    def answer_query(self, query: dict[str, Any], lang: str, chat_id: int) -> Reply:
-        """Answer a button's query in `lang`."""
-        return self._reply(self.engine.answer_query(query, lang=lang), chat_id)
+    async def answer_query(self, query: dict[str, Any], lang: str, chat_id: int | None) -> Reply:
+        """Answer a button's query in `lang` (in a chat: it becomes the chat's context)."""
+        key = ("query", _canonical(query), lang, date.today())
+        cached = self._cache_get(key)
+        if cached is None:
+            answer = await self.run(self.engine.answer_query, query, lang=lang)
+            cached = self._cache_put(key, answer)
+        return self._reply(cached, chat_id)
 
-    def _reply(self, answer: Answer, chat_id: int) -> Reply:
+    def _cache_get(self, key: tuple[Any, ...]) -> _Cached | None:
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+        return cached
+
+    def _cache_put(self, key: tuple[Any, ...], answer: Answer) -> _Cached:
+        # The engine is deterministic and its store read-only, so an answer can be reused;
+        # the question's text is neither kept in the key (a digest) nor in the answer.
+        cached = _Cached(answer.model_copy(update={"question": ""}))
+        self._cache[key] = cached
+        if len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return cached
+
+    def _reply(self, cached: _Cached, chat_id: int | None) -> Reply:
+        answer = cached.answer
+        if chat_id is None:
+            return Reply(answer, None)
         if answer.query is not None:
             self.state.set_last_query(chat_id, answer.query)
-        store = functools.partial(self.state.put_button, chat_id)
-        return Reply(answer, answer_keyboard(answer.actions, answer.language, store))
+        if time.monotonic() > self._next_prune:
+            self._next_prune = time.monotonic() + _PRUNE_EVERY
+            self.state.prune()
+        if cached.markup is not _UNSET:
+            return Reply(answer, cached.markup)
+        tokens: list[str] = []
 
-    def inline_answers(
+        def store(query: dict[str, Any]) -> str:
+            tokens.append(self.state.put_button(chat_id, query))
+            return tokens[-1]
+
+        markup = answer_keyboard(answer.actions, answer.language, store)
+        if not tokens:  # a keyboard with tokens belongs to this chat only
+            cached.markup = markup
+        return Reply(answer, markup)
+
+    async def inline_answers(
         self, text: str, user_id: int, client_code: str | None
     ) -> list[tuple[str, Answer]]:
         """Answer an inline query: (title, answer) pairs; the examples when it is empty."""
         saved = self.state.language(user_id)
         if text.strip():
-            answer = self.engine.ask(text, lang=saved, hint_lang=normalize_language(client_code))
-            return [(answer.text.split("\n", 1)[0], answer)]
+            hint = normalize_language(client_code)
+            key = ("inline", _digest(text), saved, hint, date.today())
+            cached = self._cache_get(key)
+            if cached is None:
+                answer = await self.run(self.engine.ask, text, lang=saved, hint_lang=hint)
+                cached = self._cache_put(key, answer)
+            return [(cached.answer.text.split("\n", 1)[0], cached.answer)]
         lang = saved or normalize_language(client_code) or DEFAULT_LANGUAGE
         return [
-            (gettext(lang, label), self.engine.answer_query(query, lang=lang))
+            (gettext(lang, label), (await self.answer_query(query, lang, None)).answer)
             for label, query in EXAMPLES
         ]
 
-    def button_query(self, token: str) -> dict[str, Any] | None:
-        """Return the query kept for a long button, or None if unknown or forgotten."""
-        return self.state.button(token)
-
-    def set_language(self, user_id: int, lang: str) -> None:
-        """Remember a /language choice."""
-        self.state.set_language(user_id, lang)
-
-    def forget(self, user_id: int | None, chat_id: int | None) -> int:
-        """Delete everything stored about the user and the chat."""
-        return self.state.forget(user_id, chat_id)
-
-    def definition(self, lang: str) -> Answer:
+    async def definition(self, lang: str) -> Answer:
         """Return the engine's explanation of the two series (for /about)."""
-        return self.engine.answer_query({"kind": "definition", "topic": "series"}, lang=lang)
+        reply = await self.answer_query({"kind": "definition", "topic": "series"}, lang, None)
+        return reply.answer
 
     @property
     def sources(self) -> list[SourceLine]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from conftest import state_of
+from conftest import flushed_state, state_of
 from fakeapi import BOT_USERNAME, FakeBotAPI
 from fakeengine import BOOM
 
@@ -28,7 +28,8 @@ async def test_state_keeps_language_and_last_query_but_never_message_text(bot, a
     await api.wait_for(lambda: api.calls_to("editMessageText"), what="language set")
     api.say(ALICE, SECRET)
     await api.wait_messages(ALICE["id"], 2)
-    assert state_of(bot).counts() == {"user_language": 1, "chat_query": 1, "button": 0}
+    state = await flushed_state(bot)
+    assert state.counts() == {"user_language": 1, "chat_query": 1, "button": 0}
     raw = stored_bytes(settings.state_path)
     assert b"Kutaisi" not in raw and b"Irakli" not in raw
     assert b"Kutaisi" not in repr(dict(bot.user_data) | dict(bot.chat_data)).encode()
@@ -41,7 +42,7 @@ async def test_forget_deletes_everything_about_the_user_and_chat_only(bot, api):
         api.press(user, api.chat_messages(user["id"])[0], "Français")
         api.say(user, "How many people returned in 2023?")
         await api.wait_messages(user["id"], 2)
-    state = state_of(bot)
+    state = await flushed_state(bot)
     assert state.counts() == {"user_language": 2, "chat_query": 2, "button": 0}
     api.say(ALICE, "/forget")
     texts_ = await api.wait_messages(ALICE["id"], 3)
@@ -49,6 +50,8 @@ async def test_forget_deletes_everything_about_the_user_and_chat_only(bot, api):
     assert texts_[-1] == texts.forgotten("de")
     assert state.language(ALICE["id"]) is None and state.last_query(ALICE["id"]) is None
     assert state.language(BORIS["id"]) == "fr" and state.last_query(BORIS["id"]) is not None
+    state = await flushed_state(bot)
+    assert state.counts() == {"user_language": 1, "chat_query": 1, "button": 0}
     # And a follow-up after /forget has no context.
     api.say(ALICE, "and in 2022?")
     await api.wait_messages(ALICE["id"], 4)

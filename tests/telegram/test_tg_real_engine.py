@@ -52,12 +52,19 @@ async def test_previous_year_button_of_a_real_answer(real_bot, api):
     assert "2,673" in api.texts(ALICE["id"])[0]
 
 
-async def test_ranking_chart_is_sent_as_a_photo_with_buttons_for_countries(real_bot, api):
+async def test_trend_question_is_answered_with_a_chart_photo(real_bot, api):
+    api.say(ALICE, "evolution since 2017")
+    await api.wait_messages(ALICE["id"], 1)
+    [photo] = api.calls_to("sendPhoto")
+    assert photo.files["photo"].startswith(b"\x89PNG")
+    assert "2,952" in photo.params["caption"] and "Fedasil" in photo.params["caption"]
+
+
+async def test_ranking_has_buttons_for_its_countries(real_bot, api):
     api.say(ALICE, "top 5 countries in 2024")
     await api.wait_messages(ALICE["id"], 1)
     [message] = api.chat_messages(ALICE["id"])
     assert "Brazil" in (message.get("caption") or message.get("text"))
-    assert api.calls_to("sendPhoto")  # the engine attached a chart
     labels = [b["text"] for b in buttons(message)]
     assert "Brazil" in labels
     api.press(ALICE, message, "Brazil")

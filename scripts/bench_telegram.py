@@ -1,0 +1,192 @@
+"""Telegram throughput: answered updates per second through the real PTB stack.
+
+Both contenders poll the same fake Bot API server (tests/telegram/fakeapi.py), run in its
+own process so that it does not compete with the bot for the interpreter:
+
+- bare: a plain python-telegram-bot Application that echoes every text message
+  (default builder settings: sequential processing, no rate limiter);
+- returnbot: `bot.telegram.app.build_application` with the real engine and store, the
+  state store, buttons, retries and per-chat ordering. Telegram's outgoing limits
+  (30 msg/s) are lifted by default, because the fake server does not impose them and the
+  bare bot has none; `--telegram-limits` keeps them.
+
+Each run pushes N updates (questions from U users) into the server at once and measures
+from the push until the server has received an answer to every one of them. The questions
+are text questions (totals, countries, profiles, follow-ups, support information); charts
+are measured separately with `--charts`.
+
+    .venv/bin/python scripts/bench_telegram.py [--updates 2000] [--users 300] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "telegram"))
+
+from fakeapi import TOKEN, FakeBotAPI  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
+
+from bot.settings import Settings  # noqa: E402
+from bot.telegram.app import ALLOWED_UPDATES, build_application  # noqa: E402
+
+QUESTIONS = [
+    "How many people returned in 2023?",
+    "and in 2022?",
+    "How many returned to Georgia in 2018?",
+    "Hoeveel mensen keerden terug in 2024?",
+    "Combien de retours volontaires en 2021 ?",
+    "share of rejected applicants in 2023",
+    "is it true that 3000 people returned in 2023?",
+    "how do I apply?",
+    "weather in Brussels",
+]
+CHART_QUESTIONS = ["top 5 countries in 2024", "evolution since 2017"]
+
+
+def _start_server() -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "telegram" / "fakeapi.py"), "--port", "0"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert server.stdout is not None
+    return server, server.stdout.readline().strip()
+
+
+def _updates(count: int, users: int, questions: list[str], first_id: int) -> list[dict[str, Any]]:
+    api = FakeBotAPI()
+    return [
+        api.message(FakeBotAPI.user(first_id + i % users, "en"), questions[i % len(questions)])
+        for i in range(count)
+    ]
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+def _bare(base_url: str) -> Application[Any, Any, Any, Any, Any, Any]:
+    app = ApplicationBuilder().token(TOKEN).base_url(base_url).build()
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+    return app
+
+
+async def _run_once(
+    name: str, base_url: str, settings: Settings | None, count: int, users: int,
+    questions: list[str],
+) -> tuple[float, float]:
+    """Return answered updates per second and the bot process's CPU ms per update."""
+    app = _bare(base_url) if settings is None else build_application(settings)
+    client = httpx.AsyncClient(base_url=base_url.removesuffix("/bot"))
+    cpu = [0.0, 0.0]
+
+    async def sent() -> int:
+        return int((await client.get("/_control/stats")).json()["sent"])
+
+    async def push_and_wait(updates: list[dict[str, Any]], timeout: float) -> float:
+        before = await sent()
+        cpu[0] = time.process_time()
+        started = time.perf_counter()
+        await client.post("/_control/push", json=updates)
+        deadline = started + timeout
+        while await sent() < before + len(updates):
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{name}: answers missing after {timeout} s")
+            await asyncio.sleep(0.005)
+        cpu[1] = time.process_time()
+        return time.perf_counter() - started
+
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=10,
+                                        allowed_updates=ALLOWED_UPDATES)
+        await app.start()
+        await push_and_wait(_updates(50, 50, questions, 10_000), 60)  # warm-up
+        elapsed = await push_and_wait(_updates(count, users, questions, 100_000), 600)
+    finally:
+        await client.aclose()
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+    return count / elapsed, (cpu[1] - cpu[0]) / count * 1000
+
+
+def _settings(base_url: str, workdir: Path, store: Path, limits: bool) -> Settings:
+    values: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url,
+        "db_path": store, "state_path": workdir / f"state-{time.monotonic_ns()}.db",
+    }
+    if not limits:
+        values.update(rate_limit_per_second=0, rate_limit_group_per_minute=0)
+    return Settings(**values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--telegram-limits", action="store_true",
+                        help="keep Telegram's outgoing limits (30 msg/s) in ReturnBot")
+    parser.add_argument("--charts", action="store_true",
+                        help="ask questions whose answers are charts (PNG photos)")
+    args = parser.parse_args()
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    questions = CHART_QUESTIONS if args.charts else QUESTIONS
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        from bot.build import write
+
+        store = workdir / "returnbot.db"
+        write(store)
+        rates: dict[str, list[float]] = {"bare": [], "returnbot": []}
+        cpus: dict[str, list[float]] = {"bare": [], "returnbot": []}
+        for _ in range(args.repeat):
+            for name in rates:  # alternate, so that drifts hit both alike
+                server, base_url = _start_server()
+                try:
+                    settings = (None if name == "bare" else
+                                _settings(base_url, workdir, store, args.telegram_limits))
+                    rate, cpu = asyncio.run(_run_once(name, base_url, settings, args.updates,
+                                                      args.users, questions))
+                finally:
+                    server.terminate()
+                    server.wait()
+                rates[name].append(rate)
+                cpus[name].append(cpu)
+                print(f"  {name:9s} {rate:8.1f} answered updates/s, {cpu:5.2f} CPU ms/update",
+                      flush=True)
+    bare, ours = (statistics.median(rates[n]) for n in ("bare", "returnbot"))
+    bare_cpu, ours_cpu = (statistics.median(cpus[n]) for n in ("bare", "returnbot"))
+    print(f"updates: {args.updates} from {args.users} users, median of {args.repeat} runs"
+          + (" (charts)" if args.charts else ""))
+    print(f"bare PTB echo bot: {bare:8.1f} answered updates/s ({bare_cpu:.2f} CPU ms/update)")
+    print(f"ReturnBot:         {ours:8.1f} answered updates/s ({ours_cpu:.2f} CPU ms/update)"
+          + (" (Telegram limits on)" if args.telegram_limits else ""))
+    print(f"ratio:             {ours / bare:8.2f} (CPU per update: {bare_cpu / ours_cpu:.2f})")
+
+
+if __name__ == "__main__":
+    main()
