@@ -299,7 +299,8 @@ def _reintegration(q: Reintegration, store: Store, today: date) -> Result:
 
 def _fact_check(q: FactCheck, store: Store, today: date) -> Result:
     indicator = "returns_by_country" if q.country else "returns_total"
-    year = q.year or store.latest_year(indicator, "fedasil", q.country)
+    year = q.year or _year_of_claim(store, indicator, q) or store.latest_year(
+        indicator, "fedasil", q.country)
     fed = store.get(indicator, year, "fedasil", q.country) if year else None
     gov = store.get("returns_total", year, "government") if year and not q.country else None
     if fed is None and gov is None:
@@ -315,6 +316,17 @@ def _fact_check(q: FactCheck, store: Store, today: date) -> Result:
             verdict = "rounded"
     return Result(q, "answered", "fact_check", facts, details={
         "year": year, "verdict": verdict, "claimed": q.claimed})
+
+
+def _year_of_claim(store: Store, indicator: str, q: FactCheck) -> int | None:
+    """No year given: the year whose published figure the claim is (or rounds), newest first."""
+    series = ("fedasil",) if q.country else ("fedasil", "government")
+    for year in sorted(store.indicator_years(indicator), reverse=True):
+        for name in series:
+            obs = store.get(indicator, year, name, q.country)
+            if obs and (abs(obs.value - q.claimed) < 0.5 or _is_rounding(q.claimed, obs.value)):
+                return year
+    return None
 
 
 def _is_rounding(claim: float, value: float) -> bool:

@@ -194,6 +194,7 @@ def _read_countries(s: Signals) -> None:
 
 def _read_numbers(s: Signals) -> None:
     rank_ends = {h.end for h in s.cats.get("rank", [])}
+    rank_starts = {h.start for h in s.cats.get("rank", []) + s.cats.get("countries_word", [])}
     # Numbers inside a phrase ("2 years ago", "top 5") are part of it, not claims or years.
     in_phrases = {i for h in s.hits if h.category != "country" for i in range(h.start, h.end)}
     for i, tok in enumerate(s.toks):
@@ -203,7 +204,7 @@ def _read_numbers(s: Signals) -> None:
             s.years.append(int(tok))
         elif _NUMBER.match(tok):
             value = _to_number(tok)
-            if i in rank_ends and value <= 20:
+            if (i in rank_ends or i + 1 in rank_starts) and value <= 20:
                 s.top_n = int(value)
             elif value is not None:
                 s.claims.append(value)
@@ -255,8 +256,12 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
             s.words <= 2 or (s.words <= 10 and s.weight("help") >= max(2, s.weight("topic")))):
         return Help()
     if s.has("definition", "why") and _is_definition(s):
-        return _definition(s, today)
-    claim_like = s.has("returned") and s.years and not s.has("count", "share", "rank")
+        definition = _definition(s, today)
+        if definition.topic == "reintegration" and not s.has("share", "count"):
+            return Info(topic="reintegration")  # "what does reintegration support include?"
+        return definition
+    claim_like = (s.has("returned") and s.years and not s.has("count", "share", "rank")
+                  and max(s.claims, default=0) >= 50)  # "5" is a list length, not a claim
     if s.claims and (s.has("fact_check") or claim_like or (
             s.has("government") and not s.has("count"))):
         year = _year(s, today)
@@ -303,6 +308,12 @@ def _is_info(s: Signals, domain: bool) -> bool:
     return s.has("info") and (bool(s.countries) or not domain)
 
 
+_WORRIES = ("special_groups", "confidentiality")
+_TOPIC_ORDER = ("confidentiality", "special_groups", "funding", "how_to_apply",
+                "travel_and_premium", "reintegration", "country_exceptions", "order_to_leave",
+                "partners", "eligibility", "definitions")
+
+
 def _asks(s: Signals) -> bool:
     """One keyword alone ("figures" in "'; DROP TABLE figures") is not a request for
     information; a phrase, a question mark or a word about returning or support is."""
@@ -317,10 +328,15 @@ def _topic(s: Signals) -> str | None:
     for h in s.cats.get("topic", []):
         if (h.value, h.start, h.end) not in seen:
             seen.add((h.value, h.start, h.end))
-            topics[h.value] += h.end - h.start
+            # A worry ("sick", "police") is said in one word but is what the question is about.
+            topics[h.value] += (h.end - h.start) * (2 if h.value in _WORRIES else 1)
     if not topics:
         return "reintegration" if s.countries else None
-    return topics.most_common(1)[0][0]
+    best = max(topics.values())
+    tied = [t for t, n in topics.items() if n == best]
+    # On a tie the worry wins over the procedure ("will the police know if I apply?"), and
+    # the procedure over eligibility ("how can I apply" is about applying).
+    return min(tied, key=lambda t: _TOPIC_ORDER.index(t) if t in _TOPIC_ORDER else 99)
 
 
 def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
@@ -341,8 +357,10 @@ def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
             if kind == "families":
                 return Families(year=year)
     if s.has("profile"):
-        profiles = s.values("profile")
-        profile = next((p for p in profiles if p), None)
+        profiles = set(s.values("profile"))
+        # "rejected asylum seekers" names two profiles: the more specific one is meant.
+        profile = next((p for p in ("rejected_applicant", "irregular_stay", "asylum_applicant")
+                        if p in profiles), None)
         return ByProfile(year=year, profile=profile,
                          measure="count" if wants_count else "share")
     two_years = len(s.years) >= 2 and not s.has("change")
@@ -354,8 +372,10 @@ def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
     if (timed or s.has("returned")) and (s.has("change") or (len(s.years) >= 2 and not s.has("rank")) or (
             s.has("since") and s.years and not s.has("rank"))):
         return _change(s, today, series)
-    if s.has("rank") and not (s.countries and s.has("count")):
+    if (s.has("rank") or s.top_n) and not (s.countries and s.has("count")):
         return Ranking(year=year, top=s.top_n or 5, series=series)
+    if s.countries and s.has("topic") and not (s.has("count") or timed) and _asks(s):
+        return Info(topic=_topic(s), country=_country(s))  # "do Moldovans still get a premium?"
     if s.countries and (s.has("count", "returned") or timed):
         return ByCountry(year=year, country=s.countries[0], series=series)
     if s.has("share"):
@@ -373,7 +393,7 @@ def _change(s: Signals, today: date, series: str) -> Change:
     years = sorted(set(s.years) | ({today.year - 1} if s.has("last_year") else set()))
     if len(years) >= 2:
         base, year = years[0], years[-1]
-    elif years and s.has("since"):
+    elif years and (s.has("since") or _compared_with(s)):
         base, year = years[0], None
     elif years:
         base, year = years[0] - 1, years[0]
@@ -381,6 +401,12 @@ def _change(s: Signals, today: date, series: str) -> Change:
         base, year = None, None
     return Change(year=year, base_year=base, country=_country(s),
                   series=series)
+
+
+def _compared_with(s: Signals) -> bool:
+    """'vs 2022', 'compared with 2022', 'față de 2022': the year is what now is compared to."""
+    year_at = {i for i, t in enumerate(s.toks) if _YEAR.match(t)}
+    return any(h.end in year_at for h in s.cats.get("change", []))
 
 
 def _range(s: Signals, today: date) -> tuple[int | None, int | None]:
