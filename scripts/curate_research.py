@@ -140,7 +140,8 @@ def main() -> None:
             or (r["source_publisher"].startswith("VRT") and r["value"] == "12.7")
         ):
             series = "government"
-        if "Caritas only" in r["evidence"]:
+        if "Caritas only" in r["evidence"] or "Caritas full-year" in r["evidence"] or (
+                "Caritas reintegration cell active" in r["evidence"]):
             series = "caritas"
         period = "year"
         if r["indicator"] == "returns_half_year":
