@@ -69,7 +69,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .request(HTTPXRequest(
-            connection_pool_size=settings.concurrent_updates + 8, read_timeout=timeout,
+            connection_pool_size=settings.telegram_connections, read_timeout=timeout,
             write_timeout=timeout, connect_timeout=timeout, pool_timeout=timeout,
             media_write_timeout=timeout * 2,
         ))
@@ -78,7 +78,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
             per_second=settings.rate_limit_per_second,
             group_per_minute=settings.rate_limit_group_per_minute,
             base_delay=settings.retry_base_delay, max_delay=settings.retry_max_delay,
-            deadline=settings.retry_deadline,
+            deadline=settings.retry_deadline, in_flight=settings.telegram_connections,
         ))
         .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))

@@ -22,6 +22,7 @@ answer's query, and replies arrive in the order the questions were asked.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import time
@@ -68,6 +69,7 @@ class DeliveryRateLimiter(AIORateLimiter):
         base_delay: float = 0.5,
         max_delay: float = 30.0,
         deadline: float = 3600.0,
+        in_flight: int = 8,
     ) -> None:
         super().__init__(
             overall_max_rate=per_second,
@@ -78,6 +80,15 @@ class DeliveryRateLimiter(AIORateLimiter):
         self._base_delay = base_delay
         self._max_delay = max_delay
         self._deadline = deadline
+        # At most `in_flight` HTTP requests at once: httpx's connection pool does work in
+        # proportion to its connections on every request, so a few busy connections beat
+        # many idle ones (backoff sleeps happen outside this gate).
+        self._gate = asyncio.Semaphore(in_flight)
+
+    async def _gated(self, callback: Callable[..., Coroutine[Any, Any, _Result]],
+                     *args: Any, **kwargs: Any) -> _Result:
+        async with self._gate:
+            return await callback(*args, **kwargs)
 
     def _delay(self, attempt: int) -> float:
         """Return the backoff before retry number `attempt` (full jitter on the upper half)."""
@@ -101,7 +112,7 @@ class DeliveryRateLimiter(AIORateLimiter):
             attempt += 1
             try:
                 return await super().process_request(
-                    callback, args, kwargs, endpoint, data,
+                    functools.partial(self._gated, callback), args, kwargs, endpoint, data,
                     rate_limit_args=_UNBOUNDED if reply else _OTHER_ATTEMPTS,
                 )
             except BadRequest:

@@ -40,6 +40,7 @@ T = TypeVar("T")
 # Recent answers kept for reuse (the same question in a burst, inline typing, buttons).
 _CACHE_SIZE = 2048
 _PRUNE_EVERY = 3600.0
+_WRITE_DELAY = 0.5
 _UNSET: Any = object()
 
 
@@ -95,6 +96,8 @@ class Services:
         self._charts = ThreadPoolExecutor(1, thread_name_prefix="returnbot-chart")
         self._cache: OrderedDict[tuple[Any, ...], _Cached] = OrderedDict()
         self._next_prune = time.monotonic() + _PRUNE_EVERY
+        self._pending: list[Callable[[], None]] = []
+        self._flush_timer: asyncio.TimerHandle | None = None
 
     async def open(self) -> None:
         """Open the engine (unless one was given) and the state store, on the worker."""
@@ -105,6 +108,7 @@ class Services:
 
     async def close(self) -> None:
         """Write what is pending, close what `open` opened and stop the threads."""
+        await self.flush()
         if self._state is not None:
             await self.run(self._state.close)
             self._state = None
@@ -116,11 +120,31 @@ class Services:
 
     async def flush(self) -> None:
         """Wait until every state write queued so far has reached the file."""
+        self._submit_pending()
         await self.run(lambda: None)
 
     def _write(self, write: Callable[[], None]) -> None:
-        """Queue a state write on the worker (in order; nobody waits for it)."""
-        self._worker.submit(write).add_done_callback(_log_failure)
+        """Queue a state write; queued writes go to the worker together, in order.
+
+        Batching saves a thread wake-up and a transaction per answer; a crash loses at most
+        the last `_WRITE_DELAY` seconds of language choices and follow-up context.
+        """
+        self._pending.append(write)
+        if self._flush_timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # not on the loop (opening, tests): write at once
+                self._submit_pending()
+                return
+            self._flush_timer = loop.call_later(_WRITE_DELAY, self._submit_pending)
+
+    def _submit_pending(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        if self._pending and self._state is not None:
+            writes, self._pending = self._pending, []
+            self._worker.submit(self._state.batch, writes).add_done_callback(_log_failure)
 
     @property
     def engine(self) -> Engine:

@@ -75,8 +75,9 @@ class StateStore:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._writer = writer
-        # Reads happen on the event loop and writes on the worker thread: one lock for both.
-        self._lock = threading.Lock()
+        # Reads happen on the event loop and writes on the worker thread: one lock for both
+        # (re-entrant, so that `batch` can hold it around several writes).
+        self._lock = threading.RLock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL is durable across application crashes; only an OS crash may lose the last
@@ -111,6 +112,16 @@ class StateStore:
     def _locked_prune_file(self, now: float) -> None:
         with self._lock:
             self._prune_file(now)
+
+    def batch(self, writes: list[Callable[[], None]]) -> None:
+        """Apply queued writes in one transaction (the writer's way to save disk syncs)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                for write in writes:
+                    write()
+            finally:
+                self._db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the file (after the writer's pending writes)."""
