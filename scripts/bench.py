@@ -136,7 +136,7 @@ def main() -> None:
         telegram = ROOT / "scripts" / "bench_telegram.py"
         if telegram.exists() and not args.no_telegram:
             sys.stdout.flush()
-            subprocess.run([sys.executable, str(telegram), "--db", str(db)], check=False)
+            subprocess.run([sys.executable, str(telegram)], check=False)
 
 
 if __name__ == "__main__":
