@@ -105,7 +105,12 @@ class Engine:
             chart=chart, actions=self._actions(result, r))
 
     def _suggestions(self, result: Result, r: Renderer) -> list[str]:
-        if result.status in ("no_data",):
+        """Questions that do have an answer: the year of the last published count, or examples."""
+        if result.status == "partial":
+            counts = [f for f in result.facts if f.indicator == "returns_by_country"]
+            if counts and counts[0].country:
+                return [r.country_question(counts[0].country, counts[0].year)]
+        if result.status == "no_data":
             return r.examples()
         return []
 

@@ -494,6 +494,11 @@ class Renderer:
                 self._("How many returned to Brazil in 2021?"),
                 self._("How do I apply for voluntary return?")]
 
+    def country_question(self, country: str, year: int) -> str:
+        """The question for a country count, as a suggestion to tap or type."""
+        return self._("How many returned to %(country)s in %(year)s?") % {
+            "country": self.country(country), "year": year}
+
     def not_understood(self) -> str:
         return self._("Sorry, I did not understand that question. I answer questions about "
                       "voluntary return from Belgium. You could ask:") + (
