@@ -262,7 +262,9 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
         return definition
     claim_like = (s.has("returned") and s.years and not s.has("count", "share", "rank")
                   and max(s.claims, default=0) >= 50)  # "5" is a list length, not a claim
-    if s.claims and (s.has("fact_check") or claim_like or (
+    # A claimed percentage ("is it true 58% had no papers?") is checked by answering the share
+    # itself: FactCheck compares counts only.
+    if s.claims and not s.percent_claim and (s.has("fact_check") or claim_like or (
             s.has("government") and not s.has("count"))):
         year = _year(s, today)
         return FactCheck(claimed=s.claims[0], year=year, country=_country(s),
