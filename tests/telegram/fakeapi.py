@@ -114,6 +114,7 @@ class FakeBotAPI:
         self._chaos: tuple[float, tuple[str, ...], frozenset[str], float] | None = None
         self._random = random.Random(chaos_seed)
         self.calls: list[Call] = []
+        self.delivered: dict[str, int] = {}  # successful calls per method, for /_control/stats
         self.unsupported: set[str] = set()  # lower-case method names answered with 404
         self.webhook: dict[str, Any] | None = None  # the last setWebhook parameters
         # (chat_id, message_id) -> the bot's message as the user sees it
@@ -341,6 +342,9 @@ class FakeBotAPI:
             return True
         status, payload = await self._dispatch(method, params, files)
         call.status = status
+        if status == 200:
+            with self._lock:
+                self.delivered[method] = self.delivered.get(method, 0) + 1
         if fault and fault.kind == "drop_after":
             call.status = None  # took effect, but the bot never hears about it
             return False
@@ -355,14 +359,11 @@ class FakeBotAPI:
             return 200, {"ok": True, "result": self.push(*json.loads(body))}
         if target.startswith("/_control/stats"):
             with self._lock:
-                by_method: dict[str, int] = {}
-                for c in self.calls:
-                    if c.status == 200:
-                        by_method[c.method] = by_method.get(c.method, 0) + 1
-                sent = sum(1 for c in self.calls if c.method in _SENDING and c.status == 200)
+                by_method = dict(self.delivered)
                 return 200, {
-                    "ok": True, "sent": sent, "by_method": by_method,
-                    "pending_updates": len(self._updates), "calls": len(self.calls),
+                    "ok": True, "sent": sum(by_method.get(m, 0) for m in _SENDING),
+                    "by_method": by_method, "pending_updates": len(self._updates),
+                    "calls": len(self.calls),
                 }
         return 404, {"ok": False}
 
