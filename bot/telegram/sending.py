@@ -106,7 +106,8 @@ async def send_reply(
 
 async def _chart(bot: Bot, chat_id: int, answer: Answer, services: Services) -> bytes | None:
     assert answer.chart is not None
-    await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    if not services.chart_cached(answer.chart, answer.language):  # drawing takes a moment
+        await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     try:
         return await services.chart_png(answer.chart, answer.language)
     except Exception:  # the numbers still go out as text

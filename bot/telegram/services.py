@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 # Recent answers kept for reuse (the same question in a burst, inline typing, buttons).
 _CACHE_SIZE = 2048
+_PNG_CACHE_SIZE = 32  # about 40 kB each
 _PRUNE_EVERY = 3600.0
 _WRITE_DELAY = 0.5
 _UNSET: Any = object()
@@ -95,6 +96,7 @@ class Services:
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="returnbot-store")
         self._charts = ThreadPoolExecutor(1, thread_name_prefix="returnbot-chart")
         self._cache: OrderedDict[tuple[Any, ...], _Cached] = OrderedDict()
+        self._pngs: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self._next_prune = time.monotonic() + _PRUNE_EVERY
         self._pending: list[Callable[[], None]] = []
         self._flush_timer: asyncio.TimerHandle | None = None
@@ -165,13 +167,26 @@ class Services:
         call = functools.partial(function, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._worker, call)
 
+    def chart_cached(self, chart: ChartData, lang: str) -> bool:
+        """Tell whether `chart_png` can answer without drawing."""
+        return (chart.model_dump_json(), lang) in self._pngs
+
     async def chart_png(self, chart: ChartData, lang: str) -> bytes:
-        """Render `chart` on the chart thread, numbers formatted for `lang`."""
+        """Render `chart` on the chart thread, numbers formatted for `lang` (cached)."""
         from bot.chart import render_png  # lazily: matplotlib takes a second to import
 
-        number = formatter(lang).decimal
-        call = functools.partial(render_png, chart, number=number)
-        return await asyncio.get_running_loop().run_in_executor(self._charts, call)
+        key = (chart.model_dump_json(), lang)
+        png = self._pngs.get(key)
+        if png is None:
+            number = formatter(lang).decimal
+            call = functools.partial(render_png, chart, number=number)
+            png = await asyncio.get_running_loop().run_in_executor(self._charts, call)
+            self._pngs[key] = png
+            if len(self._pngs) > _PNG_CACHE_SIZE:
+                self._pngs.popitem(last=False)
+        else:
+            self._pngs.move_to_end(key)
+        return png
 
     def ui_language(self, user_id: int | None, client_code: str | None) -> str:
         """Return the interface language: the /language choice, else the client's, else English."""
