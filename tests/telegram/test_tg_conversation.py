@@ -202,3 +202,27 @@ async def test_engine_calls_run_off_the_event_loop(bot, api, engine: FakeEngine)
     api.say(ALICE, "How many people returned in 2023?")
     await api.wait_messages(ALICE["id"], 1)
     assert engine.thread_names and all(n.startswith("returnbot-store") for n in engine.thread_names)
+
+
+async def test_a_chart_drawn_once_is_reused_without_a_chat_action(bot, api):
+    carla = FakeBotAPI.user(1003, "en")
+    for user in (ALICE, carla):
+        api.say(user, "evolution chart please")
+        await api.wait_messages(user["id"], 1)
+    first, second = api.calls_to("sendPhoto")
+    assert first.files["photo"] == second.files["photo"]
+    assert [c.params["chat_id"] for c in api.calls_to("sendChatAction")] == [ALICE["id"]]
+
+
+async def test_state_reaches_the_file_by_shutdown(settings, engine, api):
+    from conftest import running
+
+    from bot.telegram.app import build_application
+    from bot.telegram.state import StateStore
+
+    async with running(build_application(settings, engine)):
+        api.say(ALICE, "How many people returned in 2023?")
+        await api.wait_messages(ALICE["id"], 1)
+    store = StateStore(settings.state_path)
+    assert store.last_query(ALICE["id"]) == {"kind": "total", "year": 2023, "series": "fedasil"}
+    store.close()

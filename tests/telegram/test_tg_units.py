@@ -169,3 +169,18 @@ def test_texts_fit_telegram_limits_in_english():
     for command, description in texts.COMMANDS:
         assert re.fullmatch(r"[a-z0-9_]{1,32}", command) and len(description) <= 256
     assert len(texts.EXAMPLES) == 3
+
+
+def test_state_written_behind_survives_a_restart(tmp_path):
+    queued = []
+    store = StateStore(tmp_path / "state.db", writer=queued.append)
+    store.set_language(7, "tr")
+    store.set_last_query(7, {"kind": "total", "year": 2020})
+    assert store.language(7) == "tr"  # memory first…
+    assert store.counts()["user_language"] == 0  # …the file once the writer runs
+    store.batch(queued)
+    store.close()
+    reopened = StateStore(tmp_path / "state.db")
+    assert reopened.language(7) == "tr"
+    assert reopened.last_query(7) == {"kind": "total", "year": 2020}
+    reopened.close()
