@@ -18,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, InlineQueryLimit, MessageLimit, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, filters
 
 from bot.i18n import LANGUAGE_NAMES
@@ -187,9 +187,11 @@ async def button(update: Update, context: Context) -> None:
     edit = press.action in ("previous_year", "next_year") and reply.answer.chart is None
     message = query.message
     if edit and isinstance(message, Message) and message.text and _fits(reply.answer.text):
-        await _edit(query.edit_message_text(reply.answer.text, reply_markup=reply.markup))
-    else:
-        await send_reply(context.bot, chat_id, reply, svc)
+        edited = await _edit(query.edit_message_text(reply.answer.text, reply_markup=reply.markup))
+        if edited:
+            return
+    # A new message: for other buttons, or when the old one can no longer be edited.
+    await send_reply(context.bot, chat_id, reply, svc)
 
 
 async def _pick_language(update: Update, context: Context, lang: str) -> None:
@@ -198,7 +200,9 @@ async def _pick_language(update: Update, context: Context, lang: str) -> None:
     svc.state.set_language(query.from_user.id, lang)
     await _answer_callback(query.answer(LANGUAGE_NAMES[lang]))
     text = texts.language_set(lang, LANGUAGE_NAMES[lang])
-    await _edit(query.edit_message_text(text, reply_markup=keyboards.examples_keyboard(lang)))
+    markup = keyboards.examples_keyboard(lang)
+    if not await _edit(query.edit_message_text(text, reply_markup=markup)) and query.message:
+        await context.bot.send_message(query.message.chat.id, text, reply_markup=markup)
 
 
 def _fits(text: str) -> bool:
@@ -213,13 +217,18 @@ async def _answer_callback(call: Awaitable[object]) -> None:
         logger.info("could not answer a callback query: %s", exc)
 
 
-async def _edit(call: Awaitable[object]) -> None:
-    """Edit a message; "not modified" (a resent edit, or the same answer) is not an error."""
+async def _edit(call: Awaitable[object]) -> bool:
+    """Edit a message; return False if it cannot be edited (deleted, too old…).
+
+    "Not modified" (a resent edit, or the same answer) counts as done.
+    """
     try:
         await call
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
-            raise
+            logger.info("could not edit a message: %s", exc)
+            return False
+    return True
 
 
 async def inline(update: Update, context: Context) -> None:
@@ -265,6 +274,9 @@ async def error_handler(update: object, context: Context) -> None:
     """Log the error with its traceback, then apologise in the user's language."""
     error = context.error
     assert error is not None
+    if isinstance(error, Forbidden):  # the user blocked the bot or left: nobody to tell
+        logger.info("%s: %s", _describe(update), error)
+        return
     trace = "".join(traceback.format_exception(error))
     secrets = [text for text in _secret_texts(update) if text in trace]
     if secrets:  # the exception quotes the user's text: log it redacted

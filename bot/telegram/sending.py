@@ -6,10 +6,12 @@ Telegram measures lengths in UTF-16 code units, and so does this module.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Bot, ReplyParameters
 from telegram.constants import ChatAction, MessageLimit
+from telegram.error import TelegramError
 
 from bot.answer import Answer
 from bot.i18n import formatter, translations
@@ -107,7 +109,8 @@ async def send_reply(
 async def _chart(bot: Bot, chat_id: int, answer: Answer, services: Services) -> bytes | None:
     assert answer.chart is not None
     if not services.chart_cached(answer.chart, answer.language):  # drawing takes a moment
-        await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        with contextlib.suppress(TelegramError):  # only a courtesy
+            await bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     try:
         return await services.chart_png(answer.chart, answer.language)
     except Exception:  # the numbers still go out as text

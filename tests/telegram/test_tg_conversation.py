@@ -226,3 +226,13 @@ async def test_state_reaches_the_file_by_shutdown(settings, engine, api):
     store = StateStore(settings.state_path)
     assert store.last_query(ALICE["id"]) == {"kind": "total", "year": 2023, "series": "fedasil"}
     store.close()
+
+
+async def test_a_button_on_a_message_that_cannot_be_edited_replies_anew(bot, api):
+    api.say(ALICE, "How many people returned in 2023?")
+    await api.wait_messages(ALICE["id"], 1)
+    gone = {**api.chat_messages(ALICE["id"])[0], "message_id": 999_999}  # deleted meanwhile
+    api.press(ALICE, gone, "2022")
+    texts_ = await api.wait_messages(ALICE["id"], 2)
+    assert texts_[1].startswith("[en] In 2022")
+    assert api.calls_to("editMessageText", ok=False)[0].status == 400

@@ -129,3 +129,12 @@ def test_application_uses_the_rate_limiter_and_per_chat_order(api, tmp_path):
     assert limiter._base_limiter.max_rate == 30
     assert limiter._group_max_rate == 20
     assert isinstance(app.update_processor, ChatOrderedProcessor)
+
+
+async def test_a_user_who_blocked_the_bot_is_neither_retried_nor_apologised_to(bot, api, caplog):
+    api.inject(Fault("sendMessage", "status", status=403, chat_id=ALICE["id"]))
+    api.say(ALICE, "How many people returned in 2023?")
+    await api.wait_for(lambda: api.calls_to("sendMessage", ok=False), what="the attempt")
+    await asyncio.sleep(0.2)
+    assert len(api.calls_to("sendMessage", ok=False)) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
