@@ -78,12 +78,6 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a reply keeps being retried before it is given up (logged).",
     )
-    telegram_connections: int = Field(
-        default=4,
-        ge=1,
-        description="Bot API requests in flight at once (4 at ~100 ms each carry Telegram's "
-        "30 messages per second; more connections cost CPU in the HTTP client).",
-    )
     concurrent_updates: int = Field(
         default=16,
         ge=1,
