@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Awaitable
 
 from telegram import (
+    CallbackQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -24,7 +25,7 @@ from telegram.ext import ContextTypes, filters
 from bot.i18n import LANGUAGE_NAMES
 from bot.telegram import callbacks, keyboards, texts
 from bot.telegram.sending import send_reply, split_text, truncate, utf16_len
-from bot.telegram.services import Services, services_of
+from bot.telegram.services import Reply, Services, services_of
 
 __all__ = [
     "ADDRESSED_TO_BOT", "about", "button", "error_handler", "forget", "help_command", "inline",
@@ -174,24 +175,27 @@ async def button(update: Update, context: Context) -> None:
     if isinstance(press, callbacks.LanguagePick):
         await _pick_language(update, context, press.language)
         return
-    asked = press.query if press else None
-    if press and press.token:
-        asked = svc.state.button(press.token)
-    if press is None or asked is None or query.message is None:
-        lang = _ui_language(update, context)
-        await query.answer(texts.stale_button(lang), show_alert=True)
+    asked = svc.state.button(press.token) if press and press.token else press and press.query
+    if press is None or not asked or query.message is None:
+        stale = texts.stale_button(_ui_language(update, context))
+        await _answer_callback(query.answer(stale, show_alert=True))
         return
     await _answer_callback(query.answer())
-    chat_id = query.message.chat.id
-    reply = await svc.answer_query(asked, press.language, chat_id)
-    edit = press.action in ("previous_year", "next_year") and reply.answer.chart is None
-    message = query.message
-    if edit and isinstance(message, Message) and message.text and _fits(reply.answer.text):
-        edited = await _edit(query.edit_message_text(reply.answer.text, reply_markup=reply.markup))
-        if edited:
-            return
-    # A new message: for other buttons, or when the old one can no longer be edited.
-    await send_reply(context.bot, chat_id, reply, svc)
+    reply = await svc.answer_query(asked, press.language, query.message.chat.id)
+    if press.action in ("previous_year", "next_year") and await _edit_answer(query, reply):
+        return
+    # A new message: for other buttons, or when the old one cannot be edited.
+    await send_reply(context.bot, query.message.chat.id, reply, svc)
+
+
+async def _edit_answer(query: CallbackQuery, reply: Reply) -> bool:
+    """Show a text answer in place of the one whose button was pressed, if possible."""
+    message, answer = query.message, reply.answer
+    if answer.chart is not None or not isinstance(message, Message) or not message.text:
+        return False
+    if utf16_len(answer.text.strip()) > MessageLimit.MAX_TEXT_LENGTH:
+        return False
+    return await _edit(query.edit_message_text(answer.text, reply_markup=reply.markup))
 
 
 async def _pick_language(update: Update, context: Context, lang: str) -> None:
@@ -203,10 +207,6 @@ async def _pick_language(update: Update, context: Context, lang: str) -> None:
     markup = keyboards.examples_keyboard(lang)
     if not await _edit(query.edit_message_text(text, reply_markup=markup)) and query.message:
         await context.bot.send_message(query.message.chat.id, text, reply_markup=markup)
-
-
-def _fits(text: str) -> bool:
-    return utf16_len(text.strip()) <= MessageLimit.MAX_TEXT_LENGTH
 
 
 async def _answer_callback(call: Awaitable[object]) -> None:
