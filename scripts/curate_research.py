@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESEARCH = ROOT.parent / "shared" / "research"
+RESEARCH = ROOT / "data" / "research"  # copied from shared/research/
 if len(sys.argv) > 1:
     RESEARCH = Path(sys.argv[1])
 
