@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         description="Seconds a reply keeps being retried before it is given up (logged).",
     )
     concurrent_updates: int = Field(
-        default=16,
+        default=8,
         ge=1,
         description="Updates handled at once (updates of one chat are always handled in order).",
     )
