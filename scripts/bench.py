@@ -136,7 +136,11 @@ def main() -> None:
         telegram = ROOT / "scripts" / "bench_telegram.py"
         if telegram.exists() and not args.no_telegram:
             sys.stdout.flush()
+            print("\nTelegram (scripts/bench_telegram.py): answered updates per second through "
+                  "the real PTB stack against the local fake Bot API")
             subprocess.run([sys.executable, str(telegram)], check=False)
+            subprocess.run([sys.executable, str(telegram), "--soak", str(args.soak)],
+                           check=False)
 
 
 if __name__ == "__main__":

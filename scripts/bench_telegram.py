@@ -88,12 +88,13 @@ def _bare(base_url: str) -> Application[Any, Any, Any, Any, Any, Any]:
 
 async def _run_once(
     name: str, base_url: str, settings: Settings | None, count: int, users: int,
-    questions: list[str],
+    questions: list[str], rounds: int = 1,
 ) -> tuple[float, float]:
     """Return answered updates per second and the bot process's CPU ms per update."""
     app = _bare(base_url) if settings is None else build_application(settings)
     client = httpx.AsyncClient(base_url=base_url.removesuffix("/bot"))
     cpu = [0.0, 0.0]
+    rss = RSS
 
     async def sent() -> int:
         return int((await client.get("/_control/stats")).json()["sent"])
@@ -120,7 +121,16 @@ async def _run_once(
                                         allowed_updates=ALLOWED_UPDATES)
         await app.start()
         await push_and_wait(_updates(50, 50, questions, 10_000), 60)  # warm-up
-        elapsed = await push_and_wait(_updates(count, users, questions, 100_000), 600)
+        elapsed = 0.0
+        per_round = count // rounds
+        for i in range(rounds):
+            elapsed += await push_and_wait(
+                _updates(per_round, users, questions, 100_000 + i * per_round), 1800)
+            if i == 0:
+                # After one full burst: the interpreter has grown its heap to a burst's size.
+                rss[0] = _rss_mb()
+        rss[1] = _rss_mb()
+        count = per_round * rounds
     finally:
         await client.aclose()
         if app.updater is not None and app.updater.running:
@@ -131,6 +141,40 @@ async def _run_once(
         if app.post_shutdown:
             await app.post_shutdown(app)
     return count / elapsed, (cpu[1] - cpu[0]) / count * 1000
+
+
+RSS = [0.0, 0.0]  # the bot process's resident memory after warm-up and after the run, MB
+
+
+def _rss_mb() -> float:
+    import gc
+
+    gc.collect()
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
+def soak(count: int, users: int) -> None:
+    """Answer `count` updates in bursts of 1,000 in one run of ReturnBot; print its memory
+    after the first burst and after the last (a leak grows with every burst)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        from bot.build import write
+
+        store = Path(tmp) / "returnbot.db"
+        write(store)
+        server, base_url = _start_server()
+        try:
+            settings = _settings(base_url, Path(tmp), store, False)
+            rate, _cpu = asyncio.run(_run_once("returnbot", base_url, settings, count, users,
+                                               QUESTIONS + CHART_QUESTIONS[1:],
+                                               rounds=max(1, count // 1000)))
+        finally:
+            server.terminate()
+            server.wait()
+    growth = (RSS[1] - RSS[0]) / RSS[0] * 100
+    print(f"soak: {count:,} updates from {users} users in bursts of 1,000 at {rate:.0f}/s; "
+          f"bot RSS after the first burst → after the last: {RSS[0]:.0f} → {RSS[1]:.0f} MB "
+          f"({growth:+.1f}%)")
 
 
 def _settings(base_url: str, workdir: Path, store: Path, limits: bool) -> Settings:
@@ -152,8 +196,12 @@ def main() -> None:
                         help="keep Telegram's outgoing limits (30 msg/s) in ReturnBot")
     parser.add_argument("--charts", action="store_true",
                         help="ask questions whose answers are charts (PNG photos)")
+    parser.add_argument("--soak", type=int, default=0, metavar="N",
+                        help="instead: answer N updates in one run and report memory growth")
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    if args.soak:
+        return soak(args.soak, args.users)
     questions = CHART_QUESTIONS if args.charts else QUESTIONS
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
