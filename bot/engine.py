@@ -5,7 +5,9 @@ Both channels (CLI and Telegram) call `Engine.ask`; the same question gives the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from pydantic import ValidationError
 
 from bot.answer import Action, Answer
 from bot.detect import MIN_WORDS, detect_language
+from bot.errors import StoreError
 from bot.i18n import DEFAULT_LANGUAGE, normalize_language
 from bot.lookup import Result, run
 from bot.parse import parse
@@ -29,10 +32,42 @@ log = logging.getLogger(__name__)
 class Engine:
     """Answers questions from the read-only store at `db_path`."""
 
+    # How often to look whether the store file was replaced (by `db build` or `db import`).
+    reload_check_seconds = 2.0
+
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
+        self._stamp = self._seen = _stamp(db_path)
         self.store = Store(db_path)
         self._renderers: dict[str, Renderer] = {}
+        self._checked = time.monotonic()
+
+    def stale(self) -> bool:
+        """Whether the store file was replaced since it was loaded (`db build`, `db import`);
+        looks at the file at most every `reload_check_seconds`, so it is cheap to call."""
+        now = time.monotonic()
+        if now - self._checked >= self.reload_check_seconds:
+            self._checked = now
+            # A file being replaced or gone: keep serving what is loaded.
+            with contextlib.suppress(OSError):
+                self._seen = _stamp(self.db_path)
+        return self._seen != self._stamp
+
+    def _fresh(self) -> None:
+        """Load the store again if its file was replaced: staff imports are answered at once,
+        also by a bot that is already running. A failed reload keeps the loaded store."""
+        if not self.stale():
+            return
+        try:
+            store = Store(self.db_path)
+        except StoreError as e:
+            log.warning("keeping the loaded store: %s", e)
+            self._stamp = self._seen  # do not retry the same broken file on every question
+            return
+        old, self.store, self._stamp = self.store, store, self._seen
+        self._renderers.clear()
+        old.close()
+        log.info("store reloaded from %s", self.db_path)
 
     def renderer(self, lang: str) -> Renderer:
         """The (cached) renderer for a language."""
@@ -57,6 +92,7 @@ class Engine:
         is the previous answer's `query` (for follow-ups like "and in 2022?").
         """
         today = today or date.today()
+        self._fresh()
         parsed, signals = parse(text, self.store.lexicon, today, context)
         detected = detect_language(text, signals.votes, signals.words)
         if signals.words < MIN_WORDS and not signals.votes:
@@ -82,6 +118,7 @@ class Engine:
     ) -> Answer:
         """Answer an already-parsed query (a button press), in `lang`."""
         lang = normalize_language(lang) or DEFAULT_LANGUAGE
+        self._fresh()
         try:
             parsed = QUERY_ADAPTER.validate_python(query)
         except ValidationError:
@@ -136,3 +173,9 @@ class Engine:
     def close(self) -> None:
         """Close the store."""
         self.store.close()
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What changes when the file is replaced (atomic rename: a new inode) or rewritten."""
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)

@@ -117,3 +117,12 @@ def test_an_import_killed_midway_leaves_the_store_unchanged_and_usable(tmp_path,
     write(tmp_path / "other.db")
     import_csv(_csv(tmp_path, GEORGIA), store_copy, tmp_path / "kept")
     assert not list(tmp_path.glob(".returnbot-*.db"))
+
+
+def test_a_running_engine_answers_an_import_without_a_restart(tmp_path, store_copy):
+    engine = Engine(store_copy)
+    engine.reload_check_seconds = 0  # look at the file on every question
+    assert engine.ask("How many returned to Georgia in 2023?").status == "partial"
+    import_csv(_csv(tmp_path, GEORGIA), store_copy, tmp_path / "kept")
+    answer = engine.ask("How many returned to Georgia in 2023?")
+    assert answer.status == "answered" and answer.facts[0].value == 812

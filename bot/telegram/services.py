@@ -218,6 +218,9 @@ class Services:
         return self._reply(cached, chat_id)
 
     def _cache_get(self, key: tuple[Any, ...]) -> _Cached | None:
+        if self.engine.stale():  # a new store (an import): answers given before may be old
+            self._cache.clear()
+            return None
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)

@@ -54,6 +54,9 @@ class FakeEngine:
             self.queried.append({"query": query, "lang": lang})
         return self._answer(query, "", lang)
 
+    def stale(self) -> bool:
+        return False
+
     def close(self) -> None:
         self.closed = True
 

@@ -102,3 +102,32 @@ async def test_not_understood_question_suggests_questions_and_states_no_number(r
     api.say(ALICE, "weather in Brussels")
     [text] = await api.wait_messages(ALICE["id"], 1)
     assert "did not understand" in text
+
+
+async def test_a_staff_import_is_answered_by_the_running_bot_without_a_restart(api, tmp_path,
+                                                                                store_path):
+    import shutil
+
+    from bot.build import import_csv
+    from bot.datafiles import IMPORT_COLUMNS
+    from bot.engine import Engine
+
+    store = tmp_path / "store.db"
+    shutil.copyfile(store_path, store)
+    Engine.reload_check_seconds = 0  # look at the file on every question (restored below)
+    try:
+        settings = make_settings(api, tmp_path, db_path=store)
+        async with running(build_application(settings)):
+            api.say(ALICE, "How many returned to Georgia in 2023?")
+            [before] = await api.wait_messages(ALICE["id"], 1)
+            report = tmp_path / "report.csv"
+            report.write_text(",".join(IMPORT_COLUMNS) + "\nreturns_by_country,2023,GE,,812,"
+                              "persons,exact,https://example.org/report.pdf,Fedasil,Annual "
+                              "report 2023,2024-06-30,en,Table 4\n", encoding="utf-8")
+            import_csv(report, store, tmp_path / "kept")
+            api.say(ALICE, "How many returned to Georgia in 2023?")  # the same text again
+            texts = await api.wait_messages(ALICE["id"], 2)
+    finally:
+        Engine.reload_check_seconds = 2.0
+    assert "812" not in before
+    assert "812" in texts[1] and "example.org/report.pdf" in texts[1]
