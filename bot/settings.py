@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     )
     admin_ids: list[int] = Field(
         default_factory=list,
-        description="Telegram user ids allowed to use admin commands (JSON list, e.g. [1, 2]).",
+        description="Telegram user ids allowed to use /check, the press-office report of conflicts and gaps (JSON list, e.g. [1, 2]).",
     )
     webhook_url: str | None = Field(
         default=None, description="Public HTTPS URL; when set, the bot uses a webhook."

@@ -103,6 +103,9 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
         CommandHandler("about", handlers.about),
         CommandHandler("privacy", handlers.privacy),
         CommandHandler("forget", handlers.forget),
+        # Staff only (RETURNBOT_ADMIN_IDS), not in the menus: the press office's report.
+        CommandHandler("check", handlers.check,
+                       filters.User(user_id=settings.admin_ids, allow_empty=False)),
         CallbackQueryHandler(handlers.button),
         InlineQueryHandler(handlers.inline),
         # After the commands: any other command, in a private chat only.

@@ -140,6 +140,15 @@ async def forget(update: Update, context: Context) -> None:
     await _say(update, texts.forgotten(_ui_language(update, context)))
 
 
+async def check(update: Update, context: Context) -> None:
+    """Send an admin the `returnbot db check` report: conflicting sources and gaps."""
+    from bot.check import report
+
+    svc = services(context)
+    text = await svc.run(report, svc.settings.db_path)
+    await _say(update, text)
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     """Point to /help when a private chat sends a command the bot does not know."""
     await _say(update, texts.unknown_command(_ui_language(update, context)))

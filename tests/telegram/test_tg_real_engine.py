@@ -131,3 +131,14 @@ async def test_a_staff_import_is_answered_by_the_running_bot_without_a_restart(a
         Engine.reload_check_seconds = 2.0
     assert "812" not in before
     assert "812" in texts[1] and "example.org/report.pdf" in texts[1]
+
+
+async def test_check_gives_admins_the_conflicts_report_and_nobody_else(api, tmp_path, store_path):
+    settings = make_settings(api, tmp_path, db_path=store_path, admin_ids=[ALICE["id"]])
+    async with running(build_application(settings)):
+        api.say(ALICE, "/check")
+        texts = await api.wait_messages(ALICE["id"], 1)
+        api.say(NADIA, "/check")
+        others = await api.wait_messages(NADIA["id"], 1)
+    assert "SOURCES DISAGREE" in "".join(texts) and "reintegration_share" in "".join(texts)
+    assert "SOURCES DISAGREE" not in others[0]
