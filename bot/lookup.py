@@ -16,10 +16,7 @@ from bot.queries import (
     ByProfile,
     Change,
     Definition,
-    DestinationCountries,
-    Dublin,
     FactCheck,
-    Families,
     Help,
     Info,
     Query,
@@ -27,7 +24,6 @@ from bot.queries import (
     Reintegration,
     Total,
     Trend,
-    UnaccompaniedMinors,
 )
 from bot.store import Observation, Store
 
@@ -394,4 +390,3 @@ _RUNNERS = {
     "families": _simple("families_share", "families"),
     "destination_countries": _simple("destination_countries_count", "destinations"),
 }
-_UNUSED = (DestinationCountries, Dublin, Families, UnaccompaniedMinors)
