@@ -32,7 +32,7 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
     for lang in LANGUAGES:
         for name, phrases in (load_lang_file(data_dir, lang).get("cues") or {}).items():
             category, _, value = str(name).partition("_") if name.startswith(
-                ("profile_", "topic_")) else (str(name), "", "")
+                ("profile_", "topic_", "number_")) else (str(name), "", "")
             for phrase in phrases or []:
                 key = phrase_key(str(phrase)) if str(phrase) != "%" else "%"
                 if key:

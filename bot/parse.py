@@ -197,6 +197,9 @@ def _read_numbers(s: Signals) -> None:
     rank_starts = {h.start for h in s.cats.get("rank", []) + s.cats.get("countries_word", [])}
     # Numbers inside a phrase ("2 years ago", "top 5") are part of it, not claims or years.
     in_phrases = {i for h in s.hits if h.category != "country" for i in range(h.start, h.end)}
+    for h in s.cats.get("number", []):  # "which five countries": a number word, then a list
+        if h.end in rank_starts or h.start in rank_ends:
+            s.top_n = int(h.value)
     for i, tok in enumerate(s.toks):
         if i in in_phrases and not _YEAR.match(tok):
             continue
