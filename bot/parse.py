@@ -274,7 +274,7 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
                          series="government" if s.has("government") else "fedasil")
     if _is_info(s, domain):
         return Info(topic=_topic(s), country=_country(s))
-    return _statistic(s, today, domain)
+    return _statistic(s, today)
 
 
 def _is_definition(s: Signals) -> bool:
@@ -344,23 +344,24 @@ def _topic(s: Signals) -> str | None:
     return min(tied, key=lambda t: _TOPIC_ORDER.index(t) if t in _TOPIC_ORDER else 99)
 
 
-def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
+def _statistic(s: Signals, today: date) -> ParseResult:
     year = _year(s, today)
     timed = bool(s.years) or s.has("last_year", "this_year", "latest", "year_before_last")
     series = "government" if s.has("government") else "fedasil"
     wants_count = s.has("count") and not s.has("share")
+    top_list = s.top_n is not None or "top" in s.toks  # "top 5 destination countries"
     for kind in _STAT_KINDS:
-        if s.has(kind) and not (kind == "destinations" and (s.top_n or "top" in s.toks)):
-            if kind == "destinations" and s.top_n is None and "top" not in s.toks:
-                return DestinationCountries(year=year)
-            if kind == "reintegration":
-                return Reintegration(year=year, measure="count" if wants_count else "share")
-            if kind == "dublin":
-                return Dublin(year=year)
-            if kind == "minors":
-                return UnaccompaniedMinors(year=year)
-            if kind == "families":
-                return Families(year=year)
+        if not s.has(kind) or (kind == "destinations" and top_list):
+            continue
+        if kind == "destinations":
+            return DestinationCountries(year=year)
+        if kind == "reintegration":
+            return Reintegration(year=year, measure="count" if wants_count else "share")
+        if kind == "dublin":
+            return Dublin(year=year)
+        if kind == "minors":
+            return UnaccompaniedMinors(year=year)
+        return Families(year=year)
     if s.has("profile"):
         profiles = set(s.values("profile"))
         # "rejected asylum seekers" names two profiles: the more specific one is meant.
@@ -374,8 +375,9 @@ def _statistic(s: Signals, today: date, domain: bool) -> ParseResult:
         start, end = _range(s, today)
         return Trend(start=start, end=end, country=_country(s), series=series,
                      chart=s.has("chart"))
-    if (timed or s.has("returned")) and (s.has("change") or (len(s.years) >= 2 and not s.has("rank")) or (
-            s.has("since") and s.years and not s.has("rank"))):
+    compares = s.has("change") or (not s.has("rank") and (
+        len(s.years) >= 2 or (s.has("since") and bool(s.years))))
+    if compares and (timed or s.has("returned")):
         return _change(s, today, series)
     if (s.has("rank") or s.top_n) and not (s.countries and s.has("count")):
         return Ranking(year=year, top=s.top_n or 5, series=series)
