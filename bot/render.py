@@ -236,8 +236,8 @@ class Renderer:
                 line += f" ({self.value(counts[f.country])})"
             text += line
         if not r.details.get("ordered"):
-            text += "\n" + self._("(Order as listed in the source; it does not always say the "
-                                  "list is ranked.)")
+            text += "\n" + self._("(Countries in the order the source lists them; it does "
+                                  "not say they are ranked by number of returns.)")
         if r.details.get("fewer"):
             text += "\n" + self._("Only these countries were published for that year.")
         return text + "\n" + self.source(ranks[0])
@@ -369,7 +369,7 @@ class Renderer:
 
     def _m_families(self, r: Result) -> str:
         return self._simple(r, self._(
-            "In %(year)s, %(value)s of returnees were families."))
+            "In %(year)s, %(value)s of returnees travelled as part of a family."))
 
     def _m_destinations(self, r: Result) -> str:
         return self._simple(r, self._(
@@ -429,7 +429,7 @@ class Renderer:
         if fed and gov and diff:
             text += "\n\n" + self._(
                 "For %(year)s: Fedasil %(fed)s, government %(gov)s, a difference of %(diff)s "
-                "(computed).") % {"year": fed.year, "fed": self.value(fed),
+                "(calculated by ReturnBot).") % {"year": fed.year, "fed": self.value(fed),
                                   "gov": self.value(gov), "diff": self.number(diff.value)}
             if dub and r.details.get("dublin_matches"):
                 text += " " + self._(
@@ -478,7 +478,7 @@ class Renderer:
         text = f"{topic.title}\n\n{topic.text}"
         if topic.sources:
             src = topic.sources[0]
-            text += "\n\n" + self._("Source: %(publisher)s, %(url)s (stated %(date)s)") % {
+            text += "\n\n" + self._("Source: %(publisher)s, %(url)s (information as of %(date)s)") % {
                 "publisher": src.get("publisher", ""), "url": src.get("url", ""),
                 "date": topic.stated}
         return text

@@ -88,7 +88,7 @@ def help_text(lang: str, mention: str) -> str:
         "• How many people returned in 2023?\n"
         "• How many returned to Georgia in 2023?\n"
         "• Top 5 countries in 2024\n"
-        "• Evolution since 2017\n"
+        "• Trend since 2017\n"
         "• Is it true that 3,000 people returned in 2023?\n"
         "• How do I apply?\n\n"
         "After an answer you can ask a follow-up such as \"and in 2022?\", or use the "
@@ -154,7 +154,7 @@ def choose_language(lang: str) -> str:
 def language_set(lang: str, name: str) -> str:
     """Return the confirmation of a language choice, in the new language."""
     _ = translations(lang).gettext
-    return _("Language: %(language)s. Ask me a question, or tap one of these:") % {
+    return _("Language: %(language)s. Ask me a question, or tap one of the questions below:") % {
         "language": name
     }
 
@@ -172,7 +172,7 @@ def group_hint(lang: str, mention: str) -> str:
     """Return the reply to a bare mention in a group."""
     _ = translations(lang).gettext
     return _("Ask me a question after the mention, for example: %(example)s") % {
-        "example": f"{mention} 2023 Georgia"
+        "example": f"{mention} " + _("2023 Georgia")
     }
 
 

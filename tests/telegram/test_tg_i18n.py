@@ -20,8 +20,8 @@ def dutch_catalog(tmp_path, monkeypatch):
     catalog = Catalog(locale="nl", domain="returnbot")
     catalog.add(texts.welcome("en"), WELCOME_NL)
     catalog.add(dict(texts.COMMANDS)["start"], START_NL)
-    catalog.add("Language: %(language)s. Ask me a question, or tap one of these:",
-                "Taal: %(language)s. Stel een vraag, of tik op een van deze:")
+    catalog.add("Language: %(language)s. Ask me a question, or tap one of the questions below:",
+                "Taal: %(language)s. Stel een vraag, of tik op een van de vragen hieronder:")
     target = tmp_path / "locales" / "nl" / "LC_MESSAGES"
     target.mkdir(parents=True)
     with open(target / "returnbot.mo", "wb") as handle:
@@ -45,7 +45,7 @@ async def test_language_choice_switches_the_interface(dutch_catalog, bot, api):
     await api.wait_messages(john["id"], 1)
     api.press(john, api.chat_messages(john["id"])[0], "Nederlands")
     await api.wait_for(lambda: api.calls_to("editMessageText"), what="confirmation")
-    assert api.texts(john["id"])[0] == "Taal: Nederlands. Stel een vraag, of tik op een van deze:"
+    assert api.texts(john["id"])[0] == "Taal: Nederlands. Stel een vraag, of tik op een van de vragen hieronder:"
     api.say(john, "/start")
     texts_ = await api.wait_messages(john["id"], 2)
     assert texts_[1] == WELCOME_NL
