@@ -37,12 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "telegram"))
 
+from conftest import running  # noqa: E402
 from fakeapi import TOKEN, FakeBotAPI  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from bot.settings import Settings  # noqa: E402
-from bot.telegram.app import ALLOWED_UPDATES, build_application  # noqa: E402
+from bot.telegram.app import build_application  # noqa: E402
 
 QUESTIONS = [
     "How many people returned in 2023?",
@@ -112,34 +113,22 @@ async def _run_once(
         cpu[1] = time.process_time()
         return time.perf_counter() - started
 
-    await app.initialize()
+    # The same start and stop as the tests' `running` (post_init, polling, shutdown).
     try:
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=10,
-                                        allowed_updates=ALLOWED_UPDATES)
-        await app.start()
-        await push_and_wait(_updates(50, 50, questions, 10_000), 60)  # warm-up
-        elapsed = 0.0
-        per_round = count // rounds
-        for i in range(rounds):
-            elapsed += await push_and_wait(
-                _updates(per_round, users, questions, 100_000 + i * per_round), 1800)
-            if i == 0:
-                # After one full burst: the interpreter has grown its heap to a burst's size.
-                rss[0] = _rss_mb()
-        rss[1] = _rss_mb()
-        count = per_round * rounds
+        async with running(app):
+            await push_and_wait(_updates(50, 50, questions, 10_000), 60)  # warm-up
+            elapsed = 0.0
+            per_round = count // rounds
+            for i in range(rounds):
+                elapsed += await push_and_wait(
+                    _updates(per_round, users, questions, 100_000 + i * per_round), 1800)
+                if i == 0:
+                    # After one full burst: the interpreter has grown its heap to a burst's size.
+                    rss[0] = _rss_mb()
+            rss[1] = _rss_mb()
+            count = per_round * rounds
     finally:
         await client.aclose()
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
     return count / elapsed, (cpu[1] - cpu[0]) / count * 1000
 
 
