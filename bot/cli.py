@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _db(args: argparse.Namespace, db_path: Path) -> int:
-    from bot import build
+    from bot import build, imports
     from bot.datafiles import DATA_DIR
 
     if args.db_command == "build":
@@ -102,7 +102,7 @@ def _db(args: argparse.Namespace, db_path: Path) -> int:
             print(f"built {db_path}: {build.describe_json(db_path)}", file=sys.stderr)
     elif args.db_command == "import":
         keep = args.keep or DATA_DIR / "imports"
-        n = build.import_csv(args.file, db_path, keep)
+        n = imports.import_csv(args.file, db_path, keep)
         print(f"imported {n} figures from {args.file} into {db_path}; kept in {keep}")
     else:
         from bot.check import report

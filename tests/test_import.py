@@ -9,10 +9,11 @@ import sys
 
 import pytest
 
-from bot.build import import_csv, write
+from bot.build import write
 from bot.datafiles import IMPORT_COLUMNS
 from bot.engine import Engine
 from bot.errors import DataError
+from bot.imports import import_csv
 
 HEADER = ",".join(IMPORT_COLUMNS)
 SOURCE = ("https://example.org/fedasil-annual-report-2023.pdf,Fedasil,Annual report 2023 "
