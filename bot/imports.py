@@ -13,6 +13,7 @@ import filecmp
 import logging
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -47,7 +48,7 @@ def import_csv(csv_path: Path, db_path: Path, keep_dir: Path, data_dir: Path = D
         extra, count = _validated(csv_path, keep_dir, data_dir, again, skip)
         staged = db_path.parent / f".returnbot-{os.getpid()}-import.db"
         try:
-            write(staged, data_dir, extra, skip_import=skip)
+            _build(staged, data_dir, extra, skip, csv_path.name)
             kept = None if again else _keep(csv_path, keep_dir)
             _replace(staged, db_path, csv_path.name, kept)
         finally:
@@ -128,6 +129,17 @@ def _validated(csv_path: Path, keep_dir: Path, data_dir: Path, again: bool,
             extra_figs += f
     new_pubs, figures = read_import_csv(csv_path, pubs | extra_pubs, taken)
     return (extra_pubs | new_pubs, extra_figs + figures), len(figures)
+
+
+def _build(staged: Path, data_dir: Path, extra: Extra, skip: str | None, file: str) -> None:
+    """Build the new store beside the old one (a full disk or a read-only folder: one line)."""
+    try:
+        write(staged, data_dir, extra, skip_import=skip)
+    except (OSError, sqlite3.Error) as e:
+        why = getattr(e, "strerror", None) or e
+        raise DataError([Problem(file, 0, "store", (
+            f"could not build a new store in {staged.parent} ({why}); nothing was imported"))]
+        ) from e
 
 
 def _keep(csv_path: Path, keep_dir: Path) -> Path:

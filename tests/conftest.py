@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +29,12 @@ def build_committed_store(path: Path, data_dir: Path = DATA_DIR) -> Path:
 @pytest.fixture(scope="session")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_committed_store(tmp_path_factory.mktemp("store") / "returnbot.db")
+
+
+@pytest.fixture(scope="session")
+def committed_store_builder() -> Callable[[Path, Path], Path]:
+    """The function that builds the tests' store (for the test that it leaves imports out)."""
+    return build_committed_store
 
 
 @pytest.fixture(scope="session")

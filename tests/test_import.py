@@ -17,7 +17,6 @@ from itertools import product
 
 import pytest
 from babel import Locale
-from conftest import build_committed_store
 
 from bot import imports
 from bot.build import write
@@ -254,6 +253,15 @@ def test_a_file_that_cannot_be_an_import_gets_one_line_and_no_traceback(
     assert done.stderr.startswith(says) and len(done.stderr.splitlines()) == 1, done.stderr
 
 
+def test_a_store_path_that_cannot_exist_gets_one_line_and_no_traceback(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    done = _import(_csv(tmp_path, GEORGIA), tmp_path / "a-file" / "store.db", tmp_path / "kept")
+    assert done.returncode == 1
+    assert done.stderr.startswith("report.csv: store: cannot lock ")
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert not (tmp_path / "kept").exists()
+
+
 # --- the store changes only when the CSV is kept --------------------------------------------
 
 def test_an_accepted_import_is_answered_at_once_with_its_source(tmp_path, store_copy):
@@ -426,12 +434,13 @@ def test_an_import_that_waits_too_long_is_refused_and_changes_nothing(tmp_path, 
 
 # --- golden tests do not depend on what staff imported --------------------------------------
 
-def test_the_test_store_leaves_out_imports_committed_to_data_imports(tmp_path):
+def test_the_test_store_leaves_out_imports_committed_to_data_imports(
+        tmp_path, committed_store_builder):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("imports"))
     _csv(data / "imports", GEORGIA)  # as if staff had committed an import
     write(tmp_path / "with-imports.db", data)
     assert Engine(tmp_path / "with-imports.db").ask(GEORGIA_2023).facts[0].value == 812
     (tmp_path / "tests").mkdir()
-    test_store = build_committed_store(tmp_path / "tests" / "store.db", data)
+    test_store = committed_store_builder(tmp_path / "tests" / "store.db", data)
     assert Engine(test_store).ask(GEORGIA_2023).status == "partial"
