@@ -276,6 +276,8 @@ def _read_rows(file: str, reader: csv.DictReader[str], max_rows: int | None) -> 
         if max_rows is not None and len(rows) >= max_rows:
             raise DataError([Problem(file, line, "file", f"more than {max_rows:,} rows; split "
                                      f"it into files of at most {max_rows:,} rows")])
+        if not any(row.values()) and None not in row:
+            continue  # a row of bare commas, as spreadsheets write below a table
         if None in row or any(v is None for v in row.values()):
             problems.append(Problem(file, line, "row", f"wrong number of columns: "
                                     f"{len(reader.fieldnames or ())} expected"))

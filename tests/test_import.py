@@ -187,6 +187,12 @@ def test_an_excel_csv_utf8_file_with_a_bom_is_accepted(tmp_path):
     assert [(f.country, f.value) for f in figures] == [("GE", 812)]
 
 
+def test_empty_rows_below_the_table_are_skipped_and_lines_still_counted(tmp_path):
+    empty = "," * (len(IMPORT_COLUMNS) - 1)
+    problems = _problems(_csv(tmp_path, GEORGIA, empty, empty, _row(country="MD", value="x")))
+    assert [p.split(": ")[0] for p in problems] == ["report.csv:5"]
+
+
 def test_a_semicolon_separated_file_gets_a_hint(tmp_path):
     path = tmp_path / "excel.csv"
     path.write_text(f"{HEADER}\n{GEORGIA}\n".replace(",", ";"), encoding="utf-8")
