@@ -17,13 +17,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from bot.errors import DataError, Problem
+from bot.paths import DATA_DIR
 
 __all__ = [
     "DATA_DIR", "Figure", "IMPORT_COLUMNS", "INDICATORS", "Publication", "load_data",
     "read_import_csv",
 ]
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # indicator -> the units it may have. `other` holds context figures (forced returns, return
 # desks, partial periods...) that are kept with their description but never answered alone.
