@@ -66,7 +66,8 @@ class _Version(argparse.Action):
             number = version("returnbot")
         except PackageNotFoundError:  # run from a checkout that was never installed
             number = "(not installed)"
-        parser.exit(0, f"returnbot {number}\n")
+        print(f"returnbot {number}")
+        parser.exit(0)
 
 
 def _day(text: str) -> date:
@@ -397,6 +398,9 @@ def _typed_lines(stdin: TextIO, stdout: TextIO) -> Iterator[str]:
 def _run(settings: Settings) -> int:
     _ready_store(settings.db_path, settings)
     if settings.telegram_bot_token is None:
+        if not sys.stdin.isatty():  # e.g. a container started without the token
+            print("returnbot: TELEGRAM_BOT_TOKEN is not set; answering the questions on stdin",
+                  file=sys.stderr)
         return _chat(argparse.Namespace(lang=None, today=None), settings.db_path,
                      sys.stdin, sys.stdout)
     from bot.telegram.app import run
