@@ -56,19 +56,20 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def install_returnbot(wheel: Path) -> Callable[[Path], Path]:
-    """A function that installs the wheel into a fresh venv at a path; it returns the bin folder."""
-    return lambda venv: _install_wheel(wheel, venv)
+def install_returnbot(wheel: Path) -> Callable[..., Path]:
+    """A function that installs the wheel into a fresh venv at a path; it returns the bin folder.
+    `python=` picks the venv's interpreter (by default the one running the tests)."""
+    return lambda venv, python=sys.executable: _install_wheel(wheel, venv, python)
 
 
-def _install_wheel(wheel: Path, venv: Path) -> Path:
+def _install_wheel(wheel: Path, venv: Path, base: str) -> Path:
     """Install the wheel (not editable) into a fresh venv at `venv`; return its bin folder.
 
     The venv sees the test venv's dependencies through a plain path entry: a .pth line
     naming a folder adds it to sys.path without running the .pth files inside it, so the
     test venv's editable install of the checkout stays out.
     """
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
