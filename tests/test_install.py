@@ -156,3 +156,28 @@ def test_the_user_data_folder_follows_xdg_data_home(monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert paths.user_data_dir() == tmp_path / ".local" / "share" / "returnbot"
+
+
+def _readme_map() -> list[str]:
+    """The paths in the first column of the README's map of the repository."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Map of the repository", 1)[1].split("\n\n", 2)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [p for row in rows for p in re.findall(r"`([^`]+)`", row.split(" | ")[0])]
+
+
+@pytest.mark.parametrize("entry", _readme_map())
+def test_the_readme_map_names_only_files_in_the_repository(entry):
+    pattern = re.sub(r"<[^>]+>", "*", entry.rstrip("/"))
+    assert list(ROOT.glob(pattern)), f"{entry} is not in the repository"
+
+
+def test_the_readme_links_only_to_the_web_or_its_own_sections():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    anchors = {re.sub(r"[^\w\- ]", "", h).strip().lower().replace(" ", "-")
+               for h in re.findall(r"^#+ (.+)$", readme, flags=re.M)}
+    for target in re.findall(r"\]\(([^)]+)\)", readme):
+        if target.startswith("#"):
+            assert target[1:] in anchors, target
+        else:
+            assert target.startswith("https://") or (ROOT / target).exists(), target
