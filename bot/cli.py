@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from bot.answer import Answer
-from bot.errors import DataError, ReturnBotError, StoreError
+from bot.errors import ConfigError, DataError, ReturnBotError, StoreError
 from bot.i18n import LANGUAGES, normalize_language
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as e:  # the one handler: a line, never a traceback (it may hold the token)
         log.debug("returnbot failed", exc_info=True)
-        print(f"returnbot: {_redact(_explain(e))}", file=sys.stderr)
+        print(f"returnbot: {' '.join(_redact(_explain(e)).split())}", file=sys.stderr)
         return 1
 
 
@@ -185,9 +185,16 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _settings() -> Settings:
+    """Read the settings; a malformed one is a ConfigError naming its variable."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
     from bot.settings import Settings
 
-    return Settings()
+    try:
+        return Settings()
+    except (ValidationError, SettingsError) as e:
+        raise ConfigError(_explain_settings(e)) from None
 
 
 def _configure_logging(settings: Settings, telegram: bool) -> None:
@@ -218,13 +225,8 @@ def _without_rejected_token(record: logging.LogRecord) -> bool:
 
 def _explain(e: Exception) -> str:
     """One line that says what went wrong, in the user's terms."""
-    from pydantic import ValidationError
-    from pydantic_settings import SettingsError
-
     if isinstance(e, ReturnBotError):
         return str(e)
-    if isinstance(e, ValidationError | SettingsError):
-        return _explain_settings(e)
     if _is_rejected_token(e):
         return "Telegram refused the bot token (TELEGRAM_BOT_TOKEN); check it with @BotFather"
     if isinstance(e, sqlite3.Error):
