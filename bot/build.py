@@ -9,10 +9,9 @@ information per topic and language, full-text searchable) and meta.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,11 +19,10 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.datafiles import DATA_DIR, Figure, Publication, load_data
+from bot.datafiles import DATA_DIR, Figure, Publication, load_data, read_import_csv
+from bot.fingerprint import SCHEMA_VERSION, data_fingerprint
 
-__all__ = ["data_fingerprint", "populate", "write"]
-
-SCHEMA_VERSION = 1
+__all__ = ["build", "data_fingerprint", "kept_imports", "populate", "write"]
 
 COLUMN_DOCS: dict[str, dict[str, str]] = {
     "publications": {
@@ -86,20 +84,6 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
 
 _RELIABILITY = {"official": 1, "secondary": 0}
 _PRECISION = {"exact": 2, "rounded": 1, "approximate": 0}
-
-
-def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
-    """Hash every file under data/ and the code that builds from it: a changed hash means stale."""
-    h = hashlib.sha256(str(SCHEMA_VERSION).encode())
-    code = Path(__file__).resolve().parent
-    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
-    files += [code / n for n in ("build.py", "datafiles.py", "countries.py", "lexicon.py",
-                                  "text.py", "content.py")]
-    for path in files:
-        if path.exists():
-            h.update(str(path.relative_to(path.parent.parent)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def _source_rank(pub: Publication) -> tuple[int, int, str]:
@@ -204,10 +188,10 @@ def write(
     """Build the store at `path` atomically: a failed build leaves the old file untouched."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_builds(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".returnbot-{os.getpid()}-", suffix=".db",
-                                    dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = path.parent / f".returnbot-{os.getpid()}-{secrets.token_hex(4)}.db"
+    # Not mkstemp: its 0600 would keep the store from a bot running as another user (the
+    # container builds as root, runs as 10001). 0666 minus the umask gives the usual 0644.
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         db = sqlite_utils.Database(tmp)
         with db.conn:
@@ -217,6 +201,27 @@ def write(
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def kept_imports(
+    imports_dir: Path, data_dir: Path = DATA_DIR
+) -> tuple[dict[str, Publication], list[Figure]] | None:
+    """Validate the staff CSVs kept in `imports_dir` when it is not data/imports (read anyway)."""
+    if not imports_dir.is_dir() or imports_dir.resolve() == (data_dir / "imports").resolve():
+        return None
+    known, _ = load_data(data_dir)
+    pubs: dict[str, Publication] = {}
+    figures: list[Figure] = []
+    for path in sorted(imports_dir.glob("*.csv")):
+        more_pubs, more_figures = read_import_csv(path, known | pubs)
+        pubs |= more_pubs
+        figures += more_figures
+    return pubs, figures
+
+
+def build(path: Path, imports_dir: Path, data_dir: Path = DATA_DIR) -> None:
+    """Build the store from data/ and every CSV kept in `imports_dir`."""
+    write(path, data_dir, kept_imports(imports_dir, data_dir))
 
 
 def _remove_abandoned_builds(folder: Path) -> None:
@@ -229,21 +234,6 @@ def _remove_abandoned_builds(folder: Path) -> None:
             tmp.unlink(missing_ok=True)
         except (ValueError, PermissionError):
             continue
-
-
-def store_fingerprint(db_path: Path) -> str | None:
-    """Return the data fingerprint recorded in a built store, or None if unreadable."""
-    import sqlite3
-
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("select value from meta where key='data_fingerprint'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return str(row[0]) if row else None
 
 
 def describe_json(db_path: Path) -> str:

@@ -24,13 +24,12 @@ from pydantic import (
 )
 
 from bot.errors import DataError, Problem
+from bot.paths import DATA_DIR
 
 __all__ = [
     "DATA_DIR", "Figure", "IMPORT_COLUMNS", "INDICATORS", "MAX_IMPORT_ROWS", "MAX_PERSONS",
     "MAX_PRINTED_PROBLEMS", "Publication", "Taken", "load_data", "read_import_csv",
 ]
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # indicator -> the units it may have. `other` holds context figures (forced returns, return
 # desks, partial periods...) that are kept with their description but never answered alone.
