@@ -73,6 +73,11 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "value": "Which profile or topic, for those categories",
         "language": "Language of the phrase",
     },
+    "models": {
+        "name": "Which choice the model makes: kind, topic or language of a question",
+        "fingerprint": "Hash of the example bank, phrase files and code it was trained from",
+        "data": "The trained weights (bot/classify.py format)",
+    },
     "content": {
         "topic": "Topic id (file name in data/content/)",
         "language": "Language of this text",
@@ -95,7 +100,8 @@ def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
     code = Path(__file__).resolve().parent
     files = sorted(p for p in data_dir.rglob("*") if p.is_file())
     files += [code / n for n in ("build.py", "datafiles.py", "countries.py", "lexicon.py",
-                                  "text.py", "content.py")]
+                                  "text.py", "content.py", "classify.py", "choose.py",
+                                  "examples.py", "parse.py")]
     for path in files:
         if path.exists():
             h.update(str(path.relative_to(path.parent.parent)).encode())
@@ -151,11 +157,14 @@ def populate(
     data_dir: Path = DATA_DIR,
     extra: tuple[dict[str, Publication], list[Figure]] | None = None,
     skip_import: str | None = None,
+    previous: Path | None = None,
 ) -> None:
-    """Fill an empty database from data/ (plus `extra` publications and figures)."""
+    """Fill an empty database from data/ (plus `extra` publications and figures); `previous`
+    is the store being replaced, whose trained router is reused when nothing changed."""
+    from bot.choose import model_rows
     from bot.content import load_content
     from bot.countries import alias_rows
-    from bot.lexicon import cue_rows
+    from bot.lexicon import Lexicon, cue_rows
 
     pubs, figures = load_data(data_dir, skip_import=skip_import)
     if extra:
@@ -179,6 +188,10 @@ def populate(
     db.table("aliases").insert_all(alias_rows(data_dir), pk=("alias", "country", "language"))
     db.table("aliases").create_index(["alias"])
     db.table("cues").insert_all(cue_rows(data_dir), pk=("phrase", "category", "value", "language"))
+    aliases_and_cues = Lexicon(
+        [(r["alias"], "country", r["country"], r["language"]) for r in db["aliases"].rows]
+        + [(r["phrase"], r["category"], r["value"], r["language"]) for r in db["cues"].rows])
+    db.table("models").insert_all(model_rows(data_dir, aliases_and_cues, previous), pk="name")
     content = list(load_content(data_dir))
     db.table("content").create({c: str for c in COLUMN_DOCS["content"]}, pk=("topic", "language"))
     db.table("content").insert_all(content)
@@ -212,7 +225,7 @@ def write(
     try:
         db = sqlite_utils.Database(tmp)
         with db.conn:
-            populate(db, data_dir, extra, skip_import)
+            populate(db, data_dir, extra, skip_import, previous=path)
         db.conn.execute("VACUUM")
         db.close()
         os.replace(tmp, path)

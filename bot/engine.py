@@ -20,7 +20,7 @@ from bot.errors import StoreError
 from bot.i18n import DEFAULT_LANGUAGE, normalize_language
 from bot.lookup import Result, run
 from bot.parse import parse
-from bot.queries import QUERY_ADAPTER, Clarify, NoMatch, Query
+from bot.queries import QUERY_ADAPTER, AskBack, Clarify, NoMatch, Query
 from bot.render import Renderer
 from bot.store import Store
 
@@ -93,7 +93,7 @@ class Engine:
         """
         today = today or date.today()
         self._fresh()
-        parsed, signals = parse(text, self.store.lexicon, today, context)
+        parsed, signals = parse(text, self.store.lexicon, today, context, self.store.router)
         detected = detect_language(text, signals.votes, signals.words)
         if signals.words < MIN_WORDS and not signals.votes:
             detected = None
@@ -103,6 +103,8 @@ class Engine:
         if isinstance(parsed, NoMatch):
             return Answer(question=text, language=answer_lang, status="not_understood",
                           query=None, text=r.not_understood(), suggestions=r.examples())
+        if isinstance(parsed, AskBack):
+            return self._ask_back(parsed, text, r)
         if isinstance(parsed, Clarify):
             return Answer(question=text, language=answer_lang, status="clarify", query=None,
                           text=r.clarify(parsed.term, parsed.countries),
@@ -112,6 +114,16 @@ class Engine:
             if topic:
                 parsed = parsed.model_copy(update={"topic": topic})
         return self._answer(parsed, text, answer_lang, today)
+
+    def _ask_back(self, parsed: AskBack, text: str, r: Renderer) -> Answer:
+        """Two readings about as likely: ask which, with a button (and a suggestion) each."""
+        options = [q.model_dump(mode="json") for q in parsed.options]
+        names = [r.option_label(q) for q in options]
+        labels = [name[:1].upper() + name[1:] for name in names]
+        return Answer(question=text, language=r.lang, status="clarify", query=None,
+                      text=r.ask_back(names), suggestions=labels,
+                      actions=[Action(label=label, kind="question", query=q)
+                               for label, q in zip(labels, options, strict=True)])
 
     def answer_query(
         self, query: dict[str, Any], *, lang: str, today: date | None = None

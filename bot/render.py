@@ -23,6 +23,45 @@ __all__ = ["RTL_LANGUAGES", "Renderer", "country_name"]
 RTL_LANGUAGES = frozenset({"ar"})
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+# Short names of what a question can ask for, for ask-back buttons ("Do you mean: …?").
+_KIND_LABELS = {
+    "total": N_("the number of voluntary returns"),
+    "by_profile": N_("returnees by residence status"),
+    "ranking": N_("the main countries of return"),
+    "change": N_("the change from one year to another"),
+    "trend": N_("the figures over the years"),
+    "reintegration": N_("figures on reintegration support"),
+    "dublin": N_("Dublin departures"),
+    "unaccompanied_minors": N_("unaccompanied minors"),
+    "families": N_("families among returnees"),
+    "destination_countries": N_("the number of countries of return"),
+    "premiums": N_("return premiums paid"),
+    "fact_check": N_("checking a figure"),
+    "definition": N_("what the figures count"),
+    "not_held": N_("figures ReturnBot does not hold"),
+}
+_TOPIC_LABELS = {
+    "voluntary_return": N_("what voluntary return is"),
+    "how_to_apply": N_("how to apply"),
+    "contact": N_("phone line and addresses"),
+    "eligibility": N_("who can get return support"),
+    "travel_and_premium": N_("the journey and the travel premium"),
+    "reintegration": N_("reintegration support after return"),
+    "country_exceptions": N_("rules for some countries"),
+    "special_groups": N_("support for vulnerable people"),
+    "confidentiality": N_("confidentiality and the police"),
+    "come_back_later": N_("coming back to Belgium later"),
+    "order_to_leave": N_("after a refusal or an order to leave"),
+    "partners": N_("who does what"),
+    "funding": N_("who pays for the programme"),
+}
+
+
 @cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
@@ -503,6 +542,26 @@ class Renderer:
         return self._("Sorry, I did not understand that question. I answer questions about "
                       "voluntary return from Belgium. You could ask:") + (
             "\n• " + "\n• ".join(self.examples()))
+
+    def ask_back(self, labels: list[str]) -> str:
+        """'Do you mean: A, or B?' for a question the router could not decide."""
+        return self._("Do you mean: %(options)s? Choose below, or ask again in other words.") % {
+            "options": self._(" or ").join(labels)}
+
+    def option_label(self, query: dict[str, object]) -> str:
+        """A short name for one reading of a question, for an ask-back button."""
+        kind = str(query.get("kind"))
+        if kind == "info":
+            label = _TOPIC_LABELS.get(str(query.get("topic")))
+            return self._(label) if label else self._("support for returning")
+        if kind == "by_country" and query.get("country"):
+            return self._("returns to %(country)s") % {
+                "country": self.country(str(query["country"]))}
+        if kind == "fact_check" and isinstance(query.get("claimed"), int | float):
+            return self._("checking the figure %(value)s") % {
+                "value": self.number(float(query["claimed"]))}  # type: ignore[arg-type]
+        label = _KIND_LABELS.get(kind)
+        return self._(label) if label else kind
 
     def clarify(self, term: str, countries: tuple[str, ...]) -> str:
         names = ", ".join(self.country(c) for c in countries)
