@@ -70,6 +70,10 @@ def features(s: Signals) -> list[str]:
         out.append("k:percent_claim" if s.percent_claim else "k:claim")
     if s.question_mark:
         out.append("k:question_mark")
+    # Which languages' phrases matched: evidence for the language, learned how much.
+    out += [f"v:{lang}" for lang in s.votes]
+    if s.votes:
+        out.append(f"v1:{s.votes.most_common(1)[0][0]}")
     out.append(f"k:length:{_length_bucket(len(words))}")
     return out
 

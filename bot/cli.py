@@ -169,7 +169,7 @@ def _safe_ask(engine: Engine, text: str, args: argparse.Namespace) -> Answer:
 
 def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO) -> int:
     engine = _engine(db_path)
-    context = None
+    context, previous_lang = None, None
     if hasattr(stdin, "reconfigure"):
         stdin.reconfigure(errors="replace")
     interactive = stdin.isatty()
@@ -185,8 +185,8 @@ def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO
         if not line.strip():
             continue
         answer = engine.ask(line.rstrip("\r\n"), lang=args.lang, context=context,
-                            today=args.today)
-        context = answer.query or context
+                            today=args.today, previous_lang=previous_lang)
+        context, previous_lang = answer.query or context, answer.language
         print(answer.text + "\n", file=stdout, flush=True)
 
 

@@ -84,21 +84,24 @@ class Engine:
         hint_lang: str | None = None,
         context: dict[str, Any] | None = None,
         today: date | None = None,
+        previous_lang: str | None = None,
     ) -> Answer:
         """Answer `text`.
 
         `lang` forces the answer language (--lang, a saved /language choice); `hint_lang` is
         used when the text's own language is unclear (Telegram's language_code); `context`
-        is the previous answer's `query` (for follow-ups like "and in 2022?").
+        is the previous answer's `query` (for follow-ups like "and in 2022?") and
+        `previous_lang` the language that answer was written in: a short follow-up keeps it.
         """
         today = today or date.today()
         self._fresh()
         parsed, signals = parse(text, self.store.lexicon, today, context, self.store.router)
-        detected = detect_language(text, signals.votes, signals.words)
-        if signals.words < MIN_WORDS and not signals.votes:
-            detected = None
-        answer_lang = (normalize_language(lang) or detected or normalize_language(hint_lang)
-                       or DEFAULT_LANGUAGE)
+        learned = self.store.router.language(signals) if self.store.router else None
+        detected = detect_language(text, signals.votes, learned)
+        if signals.words < MIN_WORDS and (not signals.votes or previous_lang):
+            detected = None  # "а в 2022?", "and Georgia?": too short to switch language
+        answer_lang = (normalize_language(lang) or detected or normalize_language(previous_lang)
+                       or normalize_language(hint_lang) or DEFAULT_LANGUAGE)
         r = self.renderer(answer_lang)
         if isinstance(parsed, NoMatch):
             return Answer(question=text, language=answer_lang, status="not_understood",

@@ -62,10 +62,12 @@ def ask(engine: Engine, row: dict[str, Any]) -> Answer:
     today = row.get("today") or DEFAULT_TODAY
     if isinstance(today, str):
         today = date.fromisoformat(today)
-    context = None
+    context, previous_lang = None, None
     if row.get("after"):
-        context = engine.ask(str(row["after"]), today=today, lang=row.get("lang")).query
-    return engine.ask(str(row["q"]), today=today, context=context, lang=row.get("lang"))
+        before = engine.ask(str(row["after"]), today=today, lang=row.get("lang"))
+        context, previous_lang = before.query, before.language
+    return engine.ask(str(row["q"]), today=today, context=context, lang=row.get("lang"),
+                      previous_lang=previous_lang)
 
 
 def check(answer: Answer, expect: dict[str, Any]) -> tuple[list[str], bool]:
