@@ -65,7 +65,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "alias": "A name as people type it, normalised (lowercase, no accents)",
         "country": "ISO 3166-1 alpha-2 code",
         "language": "Language of the name",
-        "origin": "cldr (Babel) or curated (data/lang)",
+        "origin": "cldr (Babel), curated (data/lang) or translit (a Latin spelling of one)",
     },
     "cues": {
         "phrase": "Words the parser recognises (normalised; a trailing * matches any ending)",
@@ -101,7 +101,7 @@ def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
     files = sorted(p for p in data_dir.rglob("*") if p.is_file())
     files += [code / n for n in ("build.py", "datafiles.py", "countries.py", "lexicon.py",
                                   "text.py", "content.py", "classify.py", "choose.py",
-                                  "examples.py", "parse.py")]
+                                  "examples.py", "parse.py", "translit.py")]
     for path in files:
         if path.exists():
             h.update(str(path.relative_to(path.parent.parent)).encode())

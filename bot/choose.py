@@ -142,7 +142,7 @@ def train_router(examples: Sequence[Example], lexicon: Lexicon) -> Router:
 
 
 _CODE = ("classify.py", "choose.py", "examples.py", "parse.py", "lexicon.py", "text.py",
-         "countries.py")
+         "countries.py", "translit.py")
 _trained: dict[str, dict[str, bytes]] = {}  # fingerprint → model blobs, for this process
 
 
