@@ -4,6 +4,7 @@ for numbers, percentages, dates and country names. Every number it writes comes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,12 @@ from bot.store import Store
 __all__ = ["RTL_LANGUAGES", "Renderer", "country_name"]
 
 RTL_LANGUAGES = frozenset({"ar"})
+
+# Runs in the support texts that must read left to right inside Arabic: URLs, e-mail
+# addresses, and digit groups with their separators (0800 32 745, 02/488 97 77, 9:00–12:30),
+# which the bidi algorithm would otherwise show in reverse order.
+_LTR_RUN = re.compile(
+    r"(?:https?://|www\.)[^\s()،؛]*[^\s().,;:،؛]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[\d :/.–-]*\d|\d")
 
 
 def N_(message: str) -> str:
@@ -510,16 +517,19 @@ class Renderer:
             "medical care), given in kind through IOM, Caritas or partners.")
 
     def _m_info(self, r: Result) -> str:
+        """The topic's one-line summary first, then the details, then where they come from."""
         topic = self.store.topic(r.topic or "how_to_apply", self.lang)
         if topic is None:
             return self._("Information on the return programme: call Fedasil or see "
                           "https://www.voluntaryreturn.be")
-        text = f"{topic.title}\n\n{topic.text}"
+        text = f"{topic.summary}\n\n{topic.text}"
         if topic.sources:
             src = topic.sources[0]
             text += "\n\n" + self._("Source: %(publisher)s, %(url)s (information as of %(date)s)") % {
                 "publisher": src.get("publisher", ""), "url": src.get("url", ""),
                 "date": topic.stated}
+        if self.lang in RTL_LANGUAGES:
+            text = _LTR_RUN.sub(lambda m: self.ltr(m.group()), text)
         return text
 
     def _m_help(self, r: Result) -> str:

@@ -62,6 +62,7 @@ class ContentTopic:
     topic: str
     language: str
     title: str
+    summary: str
     text: str
     stated: str
     countries: tuple[str, ...]
@@ -120,7 +121,8 @@ class Store:
         self._content: dict[tuple[str, str], ContentTopic] = {}
         for r in conn.execute("select * from content"):
             self._content[(r["topic"], r["language"])] = ContentTopic(
-                topic=r["topic"], language=r["language"], title=r["title"], text=r["text"],
+                topic=r["topic"], language=r["language"], title=r["title"],
+                summary=r["summary"], text=r["text"],
                 stated=r["stated"], countries=tuple(json.loads(r["countries"] or "[]")),
                 sources=tuple(json.loads(r["sources"] or "[]")))
 
