@@ -26,7 +26,8 @@ LEARNED_CONFIDENCE = 0.6  # below it, the phrases that matched decide
 _TIE_ORDER = ("en", "fr", "nl", "de", "es", "pt", "ro", "tr", "ru", "uk", "ar", "ka")
 
 
-def detect_language(text: str, votes: Counter[str], learned: Prediction | None = None) -> str | None:
+def detect_language(text: str, votes: Counter[str], words: int,
+                    learned: Prediction | None = None) -> str | None:
     """Return the product language of `text`, or None when it is not clear.
 
     `learned` is the language model's reading of the question (bot/choose.py): it knows
@@ -51,6 +52,8 @@ def detect_language(text: str, votes: Counter[str], learned: Prediction | None =
     for lang, marks in _LATIN_MARKS.items():
         if marks.search(sample) and lang != "de":
             return lang
+    if words < MIN_WORDS:
+        learned = None  # "georgia 2018": a name is no evidence of a language
     if learned is not None and learned.ranked and learned.confidence >= LEARNED_CONFIDENCE:
         return learned.best
     ranked = votes.most_common(2)

@@ -97,7 +97,7 @@ class Engine:
         self._fresh()
         parsed, signals = parse(text, self.store.lexicon, today, context, self.store.router)
         learned = self.store.router.language(signals) if self.store.router else None
-        detected = detect_language(text, signals.votes, learned)
+        detected = detect_language(text, signals.votes, signals.words, learned)
         if signals.words < MIN_WORDS and (not signals.votes or previous_lang):
             detected = None  # "а в 2022?", "and Georgia?": too short to switch language
         answer_lang = (normalize_language(lang) or detected or normalize_language(previous_lang)

@@ -135,8 +135,9 @@ class CrossValidation:
         return out
 
 
-def cross_validate(data_dir: Path, lexicon: Any, folds: int = 5) -> CrossValidation:
-    """Train on all folds but one and test on that one, for every fold."""
+def cross_validate(data_dir: Path, lexicon: Any, folds: int = 5,
+                   only_fold: int | None = None) -> CrossValidation:
+    """Train on all folds but one and test on that one, for every fold (or one)."""
     from bot.choose import train_router
     from bot.examples import load_examples
     from bot.parse import read_signals
@@ -151,7 +152,7 @@ def cross_validate(data_dir: Path, lexicon: Any, folds: int = 5) -> CrossValidat
         fold_of.append(position.get(e.lang, 0) % folds)
         position[e.lang] = position.get(e.lang, 0) + 1
     cv = CrossValidation()
-    for k in range(folds):
+    for k in range(folds) if only_fold is None else [only_fold]:
         test = {i for i, f in enumerate(fold_of) if f == k}
         router = train_router([e for i, e in enumerate(examples) if i not in test], lexicon)
         for i in sorted(test):

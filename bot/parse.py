@@ -270,8 +270,14 @@ def _interpret(s: Signals, today: date, context: Query | None,
 def _choose(s: Signals, today: date, router: Router) -> ParseResult:
     """The kind the router ranks highest that the extracted details can answer; when the next
     one is about as likely and would give another answer, ask back instead of guessing."""
+    # A figure is only looked up when the question says something about figures (a year, a
+    # word about returning, counting, shares…): "[;)&{2~[@)" is no claim to check, and a
+    # country's name alone ("Georgia ‮ %s how") asks for no number.
+    ranked = router.kind(s, None if _about_figures(s) else _WITHOUT_FIGURES)
+    if not s.hits and not s.years and ranked.confidence < _UNKNOWN_WORDS_CONFIDENCE:
+        return NoMatch()  # no word the bot knows, and the model is unsure: "{0} {1} {__class__}"
     built: list[tuple[ParseResult, float]] = []
-    for kind, p in router.kind(s).ranked:
+    for kind, p in ranked.ranked:
         query = _build(kind, s, today, router)
         if query is not None and all(query != q for q, _ in built):
             built.append((query, p))
@@ -288,6 +294,21 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
                 and _answerable(second)):
             return AskBack(options=(best, second))
     return best
+
+
+# Below this confidence a question without a single known word or year is not understood.
+_UNKNOWN_WORDS_CONFIDENCE = 0.6
+_WITHOUT_FIGURES = ("info", "help", "off_topic", "not_held")
+# Rule categories that are about figures: counting, returning, shares, years, series…
+_FIGURE_CATEGORIES = frozenset({
+    "count", "returned", "share", "rank", "trend", "change", "chart", "latest", "last_year",
+    "this_year", "year_before_last", "government", "dublin", "minors", "families",
+    "destinations", "reintegration", "profile", "fact_check", "definition", "why",
+    "countries_word"})
+
+
+def _about_figures(s: Signals) -> bool:
+    return bool(s.years or any(h.category in _FIGURE_CATEGORIES for h in s.hits))
 
 
 def _answerable(q: ParseResult) -> bool:
@@ -310,6 +331,8 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
     wants_count = s.has("count") and not s.has("share")
     measure: Measure = "count" if wants_count else "share"
     if kind in ("total", "by_country"):
+        if not (_timed(s) or s.has("count", "returned", "government")):
+            return None  # a number of returns needs a word about returning, counting or time
         if s.countries:
             return ByCountry(year=year, country=s.countries[0], series=series)
         return Total(year=year, series=series)
@@ -341,6 +364,10 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
     return NoMatch()  # off_topic
 
 
+def _timed(s: Signals) -> bool:
+    return bool(s.years) or s.has("last_year", "this_year", "latest", "year_before_last")
+
+
 def _known_kind(data: dict[str, Any]) -> Query | None:
     """A query of a kind this version may not have yet (premiums, not_held)."""
     try:
@@ -352,9 +379,10 @@ def _known_kind(data: dict[str, Any]) -> Query | None:
 def _fact_check(s: Signals, today: date) -> Query | None:
     """A claim to check needs a claimed number; a claimed percentage is checked by answering
     the share itself, so it is left to the share kinds."""
-    if not s.claims or s.percent_claim:
+    claims = [c for c in s.claims if c >= 2]  # "1." and "0" number a list, they claim nothing
+    if not claims or s.percent_claim:
         return None
-    return FactCheck(claimed=s.claims[0], year=_year(s, today), country=_country(s),
+    return FactCheck(claimed=claims[0], year=_year(s, today), country=_country(s),
                      series="government" if s.has("government") else "fedasil")
 
 
