@@ -62,7 +62,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "alias": "A name as people type it, normalised (lowercase, no accents)",
         "country": "ISO 3166-1 alpha-2 code",
         "language": "Language of the name",
-        "origin": "cldr (Babel) or curated (data/lang)",
+        "origin": "cldr (Babel), curated (data/lang) or translit (a Latin spelling of one)",
     },
     "cues": {
         "phrase": "Words the parser recognises (normalised; a trailing * matches any ending)",
@@ -70,11 +70,17 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "value": "Which profile or topic, for those categories",
         "language": "Language of the phrase",
     },
+    "models": {
+        "name": "Which choice the model makes: kind, topic or language of a question",
+        "fingerprint": "Hash of the example bank, phrase files and code it was trained from",
+        "data": "The trained weights (bot/classify.py format)",
+    },
     "content": {
         "topic": "Topic id (file name in data/content/)",
         "language": "Language of this text",
         "title": "Title of the topic",
-        "text": "The information itself",
+        "summary": "One line that answers the topic's core question; answers open with it",
+        "text": "The information itself (the details after the summary)",
         "keywords": "Words that route a question here",
         "stated": "When the newest fact in it was stated by its source",
         "countries": "JSON list of ISO codes the topic is specifically about",
@@ -134,11 +140,14 @@ def populate(
     data_dir: Path = DATA_DIR,
     extra: tuple[dict[str, Publication], list[Figure]] | None = None,
     skip_import: str | None = None,
+    previous: Path | None = None,
 ) -> None:
-    """Fill an empty database from data/ (plus `extra` publications and figures)."""
+    """Fill an empty database from data/ (plus `extra` publications and figures); `previous`
+    is the store being replaced, whose trained router is reused when nothing changed."""
+    from bot.choose import model_rows
     from bot.content import load_content
     from bot.countries import alias_rows
-    from bot.lexicon import cue_rows
+    from bot.lexicon import Lexicon, cue_rows
 
     pubs, figures = load_data(data_dir, skip_import=skip_import)
     if extra:
@@ -162,6 +171,10 @@ def populate(
     db.table("aliases").insert_all(alias_rows(data_dir), pk=("alias", "country", "language"))
     db.table("aliases").create_index(["alias"])
     db.table("cues").insert_all(cue_rows(data_dir), pk=("phrase", "category", "value", "language"))
+    aliases_and_cues = Lexicon(
+        [(r["alias"], "country", r["country"], r["language"]) for r in db["aliases"].rows]
+        + [(r["phrase"], r["category"], r["value"], r["language"]) for r in db["cues"].rows])
+    db.table("models").insert_all(model_rows(data_dir, aliases_and_cues, previous), pk="name")
     content = list(load_content(data_dir))
     db.table("content").create({c: str for c in COLUMN_DOCS["content"]}, pk=("topic", "language"))
     db.table("content").insert_all(content)
@@ -184,8 +197,11 @@ def write(
     data_dir: Path = DATA_DIR,
     extra: tuple[dict[str, Publication], list[Figure]] | None = None,
     skip_import: str | None = None,
+    previous: Path | None = None,
 ) -> None:
-    """Build the store at `path` atomically: a failed build leaves the old file untouched."""
+    """Build the store at `path` atomically: a failed build leaves the old file untouched.
+    The trained router is reused from `previous` (by default the store being replaced) when
+    the bank and phrase files it was trained from are unchanged."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_builds(path.parent)
     tmp = path.parent / f".returnbot-{os.getpid()}-{secrets.token_hex(4)}.db"
@@ -195,7 +211,7 @@ def write(
     try:
         db = sqlite_utils.Database(tmp)
         with db.conn:
-            populate(db, data_dir, extra, skip_import)
+            populate(db, data_dir, extra, skip_import, previous=previous or path)
         db.conn.execute("VACUUM")
         db.close()
         os.replace(tmp, path)

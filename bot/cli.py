@@ -368,10 +368,11 @@ def _safe_ask(engine: Engine, text: str, args: argparse.Namespace) -> Answer:
 
 def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO) -> int:
     engine = _engine(db_path)
-    context = None
+    context, previous_lang = None, None
     for line in _typed_lines(stdin, stdout):
-        answer = engine.ask(line, lang=args.lang, context=context, today=args.today)
-        context = answer.query or context
+        answer = engine.ask(line, lang=args.lang, context=context, today=args.today,
+                            previous_lang=previous_lang)
+        context, previous_lang = answer.query or context, answer.language
         print(answer.text + "\n", file=stdout, flush=True)
     return 0
 

@@ -48,7 +48,7 @@ def import_csv(csv_path: Path, db_path: Path, keep_dir: Path, data_dir: Path = D
         extra, count = _validated(csv_path, keep_dir, data_dir, again, skip)
         staged = db_path.parent / f".returnbot-{os.getpid()}-import.db"
         try:
-            _build(staged, data_dir, extra, skip, csv_path.name)
+            _build(staged, db_path, data_dir, extra, skip, csv_path.name)
             kept = None if again else _keep(csv_path, keep_dir)
             _replace(staged, db_path, csv_path.name, kept)
         finally:
@@ -131,10 +131,12 @@ def _validated(csv_path: Path, keep_dir: Path, data_dir: Path, again: bool,
     return (extra_pubs | new_pubs, extra_figs + figures), len(figures)
 
 
-def _build(staged: Path, data_dir: Path, extra: Extra, skip: str | None, file: str) -> None:
-    """Build the new store beside the old one (a full disk or a read-only folder: one line)."""
+def _build(staged: Path, db_path: Path, data_dir: Path, extra: Extra, skip: str | None,
+           file: str) -> None:
+    """Build the new store beside the old one (a full disk or a read-only folder: one line);
+    its trained router comes from the old one when nothing it learns from changed."""
     try:
-        write(staged, data_dir, extra, skip_import=skip)
+        write(staged, data_dir, extra, skip_import=skip, previous=db_path)
     except (OSError, sqlite3.Error) as e:
         why = getattr(e, "strerror", None) or e
         raise DataError([Problem(file, 0, "store", (

@@ -13,13 +13,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from bot.lexicon import Hit, Lexicon
 from bot.queries import (
     QUERY_ADAPTER,
+    AskBack,
     ByCountry,
     ByProfile,
     Change,
@@ -31,16 +32,22 @@ from bot.queries import (
     Families,
     Help,
     Info,
+    Measure,
     NoMatch,
     ParseResult,
+    Profile,
     Query,
     Ranking,
     Reintegration,
+    Series,
     Total,
     Trend,
     UnaccompaniedMinors,
 )
 from bot.text import normalize, tokens
+
+if TYPE_CHECKING:
+    from bot.choose import Router
 
 __all__ = ["Signals", "parse", "read_signals"]
 
@@ -223,12 +230,15 @@ def _to_number(tok: str) -> float:
 
 
 def parse(
-    text: str, lexicon: Lexicon, today: date, context: dict[str, Any] | None = None
+    text: str, lexicon: Lexicon, today: date, context: dict[str, Any] | None = None,
+    router: Router | None = None,
 ) -> tuple[ParseResult, Signals]:
-    """Parse `text`; `context` is the previous answer's query (for follow-ups)."""
+    """Parse `text`; `context` is the previous answer's query (for follow-ups); `router`
+    chooses the kind and topic (without one, as in a store built without the example bank,
+    the hand-written rules choose)."""
     s = read_signals(text, lexicon)
     try:
-        return _interpret(s, today, _context(context)), s
+        return _interpret(s, today, _context(context), router), s
     except (ValidationError, ValueError, OverflowError):
         return NoMatch(), s
 
@@ -242,12 +252,9 @@ def _context(context: dict[str, Any] | None) -> Query | None:
         return None
 
 
-def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
+def _interpret(s: Signals, today: date, context: Query | None,
+               router: Router | None = None) -> ParseResult:
     if not s.toks:
-        return NoMatch()
-    domain = s.has("returned", "reintegration", "dublin", "minors", "families", "destinations",
-                   "rank", "government", "profile", "trend", "change")
-    if s.has("off_topic") and not domain:
         return NoMatch()
     if s.ambiguous and not s.countries:
         term, codes = s.ambiguous[0]
@@ -255,6 +262,143 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
     followup = _followup(s, today, context)
     if followup is not None:
         return followup
+    if router is None:
+        return _by_rules(s, today)
+    return _choose(s, today, router)
+
+
+def _choose(s: Signals, today: date, router: Router) -> ParseResult:
+    """The kind the router ranks highest that the extracted details can answer; when the next
+    one is about as likely and would give another answer, ask back instead of guessing."""
+    # A figure is only looked up when the question says something about figures (a year, a
+    # word about returning, counting, shares…): "[;)&{2~[@)" is no claim to check, and a
+    # country's name alone ("Georgia ‮ %s how") asks for no number.
+    ranked = router.kind(s, None if _about_figures(s) else _WITHOUT_FIGURES)
+    if not s.hits and not s.years and ranked.confidence < _UNKNOWN_WORDS_CONFIDENCE:
+        return NoMatch()  # no word the bot knows, and the model is unsure: "{0} {1} {__class__}"
+    built: list[tuple[ParseResult, float]] = []
+    for kind, p in ranked.ranked:
+        query = _build(kind, s, today, router)
+        if query is not None and all(query != q for q, _ in built):
+            built.append((query, p))
+        if len(built) == 2:
+            break
+    if not built:
+        return NoMatch()
+    best, p_best = built[0]
+    if isinstance(best, Info) and best.topic is not None:
+        return _ask_back_topic(best, s, router)
+    if len(built) == 2:
+        second, p_second = built[1]
+        if (p_best - p_second < router.ask_back_margin and _answerable(best)
+                and _answerable(second)):
+            return AskBack(options=(best, second))
+    return best
+
+
+# Below this confidence a question without a single known word or year is not understood.
+_UNKNOWN_WORDS_CONFIDENCE = 0.6
+_WITHOUT_FIGURES = ("info", "help", "off_topic", "not_held")
+# Rule categories that are about figures: counting, returning, shares, years, series…
+_FIGURE_CATEGORIES = frozenset({
+    "count", "returned", "share", "rank", "trend", "change", "chart", "latest", "last_year",
+    "this_year", "year_before_last", "government", "dublin", "minors", "families",
+    "destinations", "reintegration", "profile", "fact_check", "definition", "why",
+    "countries_word"})
+
+
+def _about_figures(s: Signals) -> bool:
+    return bool(s.years or any(h.category in _FIGURE_CATEGORIES for h in s.hits))
+
+
+def _answerable(q: ParseResult) -> bool:
+    return not isinstance(q, NoMatch | Clarify | AskBack | Help)
+
+
+def _ask_back_topic(info: Info, s: Signals, router: Router) -> ParseResult:
+    """Two support topics about as likely: ask which one (the answers are long)."""
+    ranked = router.topic(s).ranked
+    if len(ranked) >= 2 and ranked[0][1] - ranked[1][1] < router.ask_back_margin:
+        return AskBack(options=(info, info.model_copy(update={"topic": ranked[1][0]})))
+    return info
+
+
+def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | None:
+    """The query of one kind from what the rules extracted, or None when they lack a detail
+    that kind needs (a claimed number for a fact check)."""
+    year = _year(s, today)
+    series: Series = "government" if s.has("government") else "fedasil"
+    wants_count = s.has("count") and not s.has("share")
+    measure: Measure = "count" if wants_count else "share"
+    if kind in ("total", "by_country"):
+        if not (_timed(s) or s.has("count", "returned", "government")):
+            return None  # a number of returns needs a word about returning, counting or time
+        if s.countries:
+            return ByCountry(year=year, country=s.countries[0], series=series)
+        return Total(year=year, series=series)
+    if kind == "by_profile":
+        return ByProfile(year=year, profile=_profile(s), measure=measure)
+    if kind == "ranking":
+        return Ranking(year=year, top=s.top_n or 5, series=series)
+    if kind == "change":
+        return _change(s, today, series)
+    if kind == "trend":
+        start, end = _range(s, today)
+        return Trend(start=start, end=end, country=_country(s), series=series,
+                     chart=s.has("chart"))
+    if kind == "reintegration":
+        return Reintegration(year=year, measure=measure)
+    if kind in ("dublin", "unaccompanied_minors", "families", "destination_countries",
+                "premiums"):
+        return _known_kind({"kind": kind, "year": year})
+    if kind == "fact_check":
+        return _fact_check(s, today)
+    if kind == "definition":
+        return _definition(s, today) if not _asks_government_figure(s) else None
+    if kind == "info":
+        return Info(topic=router.topic(s).best, country=_country(s))
+    if kind == "help":
+        return Help()
+    if kind == "not_held":
+        return _known_kind({"kind": "not_held"}) or NoMatch()
+    return NoMatch()  # off_topic
+
+
+def _timed(s: Signals) -> bool:
+    return bool(s.years) or s.has("last_year", "this_year", "latest", "year_before_last")
+
+
+def _known_kind(data: dict[str, Any]) -> Query | None:
+    """A query of a kind this version may not have yet (premiums, not_held)."""
+    try:
+        return QUERY_ADAPTER.validate_python(data)
+    except ValidationError:
+        return None
+
+
+def _fact_check(s: Signals, today: date) -> Query | None:
+    """A claim to check needs a claimed number; a claimed percentage is checked by answering
+    the share itself, so it is left to the share kinds."""
+    claims = [c for c in s.claims if c >= 2]  # "1." and "0" number a list, they claim nothing
+    if not claims or s.percent_claim:
+        return None
+    return FactCheck(claimed=claims[0], year=_year(s, today), country=_country(s),
+                     series="government" if s.has("government") else "fedasil")
+
+
+def _profile(s: Signals) -> Profile | None:
+    """'rejected asylum seekers' names two profiles: the more specific one is meant."""
+    profiles = set(s.values("profile"))
+    return next((p for p in ("rejected_applicant", "irregular_stay", "asylum_applicant")
+                 if p in profiles), None)
+
+
+def _by_rules(s: Signals, today: date) -> ParseResult:
+    """The hand-written choice of kind, for a store built without the example bank."""
+    domain = s.has("returned", "reintegration", "dublin", "minors", "families", "destinations",
+                   "rank", "government", "profile", "trend", "change")
+    if s.has("off_topic") and not domain:
+        return NoMatch()
     if s.has("help") and not domain and not s.countries and not s.years and (
             s.words <= 2 or (s.words <= 10 and s.weight("help") >= max(2, s.weight("topic")))):
         return Help()
@@ -277,10 +421,15 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
     return _statistic(s, today)
 
 
+def _asks_government_figure(s: Signals) -> bool:
+    """'what is the government's figure for 2023?' asks for the figure, not what it means."""
+    return bool(s.has("government") and s.years and s.has("count") and not (
+        s.claims or s.has("dublin", "why")))
+
+
 def _is_definition(s: Signals) -> bool:
-    if s.has("government") and s.years and s.has("count") and not (
-            s.claims or s.has("dublin", "why")):
-        return False  # "what is the government's figure for 2023?" asks for the figure
+    if _asks_government_figure(s):
+        return False
     if s.has("government", "dublin") or s.claims:
         return True
     return not s.years and not s.countries and not s.has("count", "share", "rank", "trend")
@@ -363,11 +512,7 @@ def _statistic(s: Signals, today: date) -> ParseResult:
             return UnaccompaniedMinors(year=year)
         return Families(year=year)
     if s.has("profile"):
-        profiles = set(s.values("profile"))
-        # "rejected asylum seekers" names two profiles: the more specific one is meant.
-        profile = next((p for p in ("rejected_applicant", "irregular_stay", "asylum_applicant")
-                        if p in profiles), None)
-        return ByProfile(year=year, profile=profile,
+        return ByProfile(year=year, profile=_profile(s),
                          measure="count" if wants_count else "share")
     two_years = len(s.years) >= 2 and not s.has("change")
     if s.has("trend", "chart") or (two_years and (s.has("between") or (

@@ -16,7 +16,7 @@ Profile = Literal["asylum_applicant", "rejected_applicant", "irregular_stay"]
 Measure = Literal["count", "share"]
 
 __all__ = [
-    "ByCountry", "ByProfile", "Change", "Clarify", "DestinationCountries", "Definition",
+    "AskBack", "ByCountry", "ByProfile", "Change", "Clarify", "DestinationCountries", "Definition",
     "Dublin", "Families", "FactCheck", "Help", "Info", "Measure", "NoMatch", "ParseResult",
     "Profile", "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
     "UnaccompaniedMinors",
@@ -161,10 +161,17 @@ class Clarify(_Base):
     countries: tuple[str, ...]
 
 
+class AskBack(_Base):
+    """Two or three readings are about as likely: ask which one was meant, with a button each."""
+
+    kind: Literal["ask_back"] = "ask_back"
+    options: tuple[Query, ...]
+
+
 class NoMatch(_Base):
     """The text is not a question the engine can answer."""
 
     kind: Literal["no_match"] = "no_match"
 
 
-ParseResult = Query | Clarify | NoMatch
+ParseResult = Query | Clarify | AskBack | NoMatch

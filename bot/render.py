@@ -4,6 +4,7 @@ for numbers, percentages, dates and country names. Every number it writes comes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,51 @@ from bot.store import Store
 __all__ = ["RTL_LANGUAGES", "Renderer", "country_name"]
 
 RTL_LANGUAGES = frozenset({"ar"})
+
+# Runs in the support texts that must read left to right inside Arabic: URLs, e-mail
+# addresses, and digit groups with their separators (0800 32 745, 02/488 97 77, 9:00–12:30),
+# which the bidi algorithm would otherwise show in reverse order.
+_LTR_RUN = re.compile(
+    r"(?:https?://|www\.)[^\s()،؛]*[^\s().,;:،؛]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[\d :/.–-]*\d|\d")
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+# Short names of what a question can ask for, for ask-back buttons ("Do you mean: …?").
+_KIND_LABELS = {
+    "total": N_("the number of voluntary returns"),
+    "by_profile": N_("returnees by residence status"),
+    "ranking": N_("the main countries of return"),
+    "change": N_("the change from one year to another"),
+    "trend": N_("the figures over the years"),
+    "reintegration": N_("figures on reintegration support"),
+    "dublin": N_("Dublin departures"),
+    "unaccompanied_minors": N_("unaccompanied minors"),
+    "families": N_("families among returnees"),
+    "destination_countries": N_("the number of countries of return"),
+    "premiums": N_("return premiums paid"),
+    "fact_check": N_("checking a figure"),
+    "definition": N_("what the figures count"),
+    "not_held": N_("figures ReturnBot does not hold"),
+}
+_TOPIC_LABELS = {
+    "voluntary_return": N_("what voluntary return is"),
+    "how_to_apply": N_("how to apply"),
+    "contact": N_("phone line and addresses"),
+    "eligibility": N_("who can get return support"),
+    "travel_and_premium": N_("the journey and the travel premium"),
+    "reintegration": N_("reintegration support after return"),
+    "country_exceptions": N_("rules for some countries"),
+    "special_groups": N_("support for vulnerable people"),
+    "confidentiality": N_("confidentiality and the police"),
+    "come_back_later": N_("coming back to Belgium later"),
+    "order_to_leave": N_("after a refusal or an order to leave"),
+    "partners": N_("who does what"),
+    "funding": N_("who pays for the programme"),
+}
 
 
 @cache
@@ -471,16 +517,19 @@ class Renderer:
             "medical care), given in kind through IOM, Caritas or partners.")
 
     def _m_info(self, r: Result) -> str:
+        """The topic's one-line summary first, then the details, then where they come from."""
         topic = self.store.topic(r.topic or "how_to_apply", self.lang)
         if topic is None:
             return self._("Information on the return programme: call Fedasil or see "
                           "https://www.voluntaryreturn.be")
-        text = f"{topic.title}\n\n{topic.text}"
+        text = f"{topic.summary}\n\n{topic.text}"
         if topic.sources:
             src = topic.sources[0]
             text += "\n\n" + self._("Source: %(publisher)s, %(url)s (information as of %(date)s)") % {
                 "publisher": src.get("publisher", ""), "url": src.get("url", ""),
                 "date": topic.stated}
+        if self.lang in RTL_LANGUAGES:
+            text = _LTR_RUN.sub(lambda m: self.ltr(m.group()), text)
         return text
 
     def _m_help(self, r: Result) -> str:
@@ -503,6 +552,26 @@ class Renderer:
         return self._("Sorry, I did not understand that question. I answer questions about "
                       "voluntary return from Belgium. You could ask:") + (
             "\n• " + "\n• ".join(self.examples()))
+
+    def ask_back(self, labels: list[str]) -> str:
+        """'Do you mean: A, or B?' for a question the router could not decide."""
+        return self._("Do you mean: %(options)s? Choose below, or ask again in other words.") % {
+            "options": self._(" or ").join(labels)}
+
+    def option_label(self, query: dict[str, object]) -> str:
+        """A short name for one reading of a question, for an ask-back button."""
+        kind = str(query.get("kind"))
+        if kind == "info":
+            label = _TOPIC_LABELS.get(str(query.get("topic")))
+            return self._(label) if label else self._("support for returning")
+        if kind == "by_country" and query.get("country"):
+            return self._("returns to %(country)s") % {
+                "country": self.country(str(query["country"]))}
+        if kind == "fact_check" and isinstance(query.get("claimed"), int | float):
+            return self._("checking the figure %(value)s") % {
+                "value": self.number(float(query["claimed"]))}  # type: ignore[arg-type]
+        label = _KIND_LABELS.get(kind)
+        return self._(label) if label else kind
 
     def clarify(self, term: str, countries: tuple[str, ...]) -> str:
         names = ", ".join(self.country(c) for c in countries)

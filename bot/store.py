@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer import SourceRef
+from bot.choose import Router
 from bot.errors import StoreError
 from bot.lexicon import Lexicon
 
@@ -61,6 +62,7 @@ class ContentTopic:
     topic: str
     language: str
     title: str
+    summary: str
     text: str
     stated: str
     countries: tuple[str, ...]
@@ -115,10 +117,12 @@ class Store:
              for r in conn.execute("select alias, country, language from aliases")]
             + [tuple(r) for r in conn.execute(
                 "select phrase, category, value, language from cues")])
+        self.router = _router(conn)
         self._content: dict[tuple[str, str], ContentTopic] = {}
         for r in conn.execute("select * from content"):
             self._content[(r["topic"], r["language"])] = ContentTopic(
-                topic=r["topic"], language=r["language"], title=r["title"], text=r["text"],
+                topic=r["topic"], language=r["language"], title=r["title"],
+                summary=r["summary"], text=r["text"],
                 stated=r["stated"], countries=tuple(json.loads(r["countries"] or "[]")),
                 sources=tuple(json.loads(r["sources"] or "[]")))
 
@@ -218,3 +222,14 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _router(conn: sqlite3.Connection) -> Router | None:
+    """The trained kind/topic/language models, or None in a store built without a bank."""
+    blobs = {str(r[0]): bytes(r[1]) for r in conn.execute("select name, data from models")}
+    if not blobs:
+        return None
+    try:
+        return Router.loads(blobs)
+    except (ValueError, KeyError, OSError) as e:
+        raise StoreError(f"the store's trained models cannot be read: {e}") from e
