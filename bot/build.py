@@ -95,7 +95,7 @@ def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
     code = Path(__file__).resolve().parent
     files = sorted(p for p in data_dir.rglob("*") if p.is_file())
     files += [code / n for n in ("build.py", "datafiles.py", "countries.py", "lexicon.py",
-                                  "text.py", "content.py")]
+                                  "text.py", "content.py", "numbers.py")]
     for path in files:
         if path.exists():
             h.update(str(path.relative_to(path.parent.parent)).encode())

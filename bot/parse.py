@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.lexicon import Hit, Lexicon
+from bot.numbers import Number, NumberWords
 from bot.queries import (
     QUERY_ADAPTER,
     ByCountry,
@@ -62,6 +63,7 @@ class Signals:
     ambiguous: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     claims: list[float] = field(default_factory=list)
+    claim_at: list[int] = field(default_factory=list)  # the token where each claim starts
     percent_claim: bool = False
     top_n: int | None = None
     votes: Counter[str] = field(default_factory=Counter)
@@ -102,7 +104,7 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
             s.votes[h.language] += h.end - h.start
     _drop_foreign_topic_words(s)
     _read_countries(s)
-    _read_numbers(s)
+    _read_numbers(s, lexicon.numbers)
     _drop_since_without_year(s)
     _claims_that_look_like_years(s)
     if re.search(r"(^|\s)%", norm):  # "hoeveel % kreeg …": a bare percent sign asks for a share
@@ -135,6 +137,7 @@ def _claims_that_look_like_years(s: Signals) -> None:
         claimed = [y for y in s.years if y % 100 == 0]
         if claimed and len(claimed) < len(s.years):
             s.claims += [float(y) for y in claimed]
+            s.claim_at += [s.toks.index(str(y)) if str(y) in s.toks else 0 for y in claimed]
             s.years = [y for y in s.years if y % 100 != 0]
 
 
@@ -192,7 +195,7 @@ def _read_countries(s: Signals) -> None:
             s.ambiguous.append((" ".join(s.toks[start:end]), tuple(sorted(codes))))
 
 
-def _read_numbers(s: Signals) -> None:
+def _read_numbers(s: Signals, number_words: NumberWords) -> None:
     rank_ends = {h.end for h in s.cats.get("rank", [])}
     rank_starts = {h.start for h in s.cats.get("rank", []) + s.cats.get("countries_word", [])}
     # Numbers inside a phrase ("2 years ago", "top 5") are part of it, not claims or years.
@@ -200,8 +203,14 @@ def _read_numbers(s: Signals) -> None:
     for h in s.cats.get("number", []):  # "which five countries": a number word, then a list
         if h.end in rank_starts or h.start in rank_ends:
             s.top_n = int(h.value)
+    worded = {n.start: n for n in number_words.read(s.toks, [lang for lang, _ in
+                                                            s.votes.most_common()])}
+    inside = {i for n in worded.values() for i in range(n.start + 1, n.end)}
     for i, tok in enumerate(s.toks):
-        if i in in_phrases and not _YEAR.match(tok):
+        if i in worded:  # "4 mil", "drieduizend": one number of its own magnitude
+            _add_worded(s, worded[i])
+            continue
+        if i in inside or (i in in_phrases and not _YEAR.match(tok)):
             continue
         if _YEAR.match(tok):
             s.years.append(int(tok))
@@ -211,8 +220,19 @@ def _read_numbers(s: Signals) -> None:
                 s.top_n = int(value)
             elif value is not None:
                 s.claims.append(value)
+                s.claim_at.append(i)
                 s.percent_claim = s.percent_claim or tok.endswith("%") or (
                     i + 1 < len(s.toks) and s.toks[i + 1] in ("%", "percent", "procent", "pct"))
+
+
+def _add_worded(s: Signals, n: Number) -> None:
+    if n.year:
+        s.years.append(int(n.value))
+        return
+    s.claims.append(n.value)
+    s.claim_at.append(n.start)
+    s.percent_claim = s.percent_claim or (n.end < len(s.toks) and s.toks[n.end] in (
+        "%", "percent", "procent", "pct"))
 
 
 def _to_number(tok: str) -> float:
