@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.claims import fact_check, is_claim
 from bot.lexicon import Hit, Lexicon
 from bot.numbers import Number, NumberWords
 from bot.queries import (
@@ -28,12 +29,12 @@ from bot.queries import (
     Definition,
     DestinationCountries,
     Dublin,
-    FactCheck,
     Families,
     Help,
     Info,
     NoMatch,
     ParseResult,
+    Premiums,
     Query,
     Ranking,
     Reintegration,
@@ -48,7 +49,7 @@ __all__ = ["Signals", "parse", "read_signals"]
 MAX_CHARS = 500  # longer text is cut: no real question is longer, and parsing stays fast
 _YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{3})+%?$|^\d+(?:[.,]\d+)?%?$")
-_STAT_KINDS = ("dublin", "minors", "families", "destinations", "reintegration")
+_STAT_KINDS = ("dublin", "premiums", "minors", "families", "destinations", "reintegration")
 
 
 @dataclass
@@ -283,15 +284,8 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
         if definition.topic == "reintegration" and not s.has("share", "count"):
             return Info(topic="reintegration")  # "what does reintegration support include?"
         return definition
-    claim_like = (s.has("returned") and s.years and not s.has("count", "share", "rank")
-                  and max(s.claims, default=0) >= 50)  # "5" is a list length, not a claim
-    # A claimed percentage ("is it true 58% had no papers?") is checked by answering the share
-    # itself: FactCheck compares counts only.
-    if s.claims and not s.percent_claim and (s.has("fact_check") or claim_like or (
-            s.has("government") and not s.has("count"))):
-        year = _year(s, today)
-        return FactCheck(claimed=s.claims[0], year=year, country=_country(s),
-                         series="government" if s.has("government") else "fedasil")
+    if is_claim(s):  # a claim is checked as the quantity it is about (bot/claims.py)
+        return fact_check(s, _year(s, today))
     if _is_info(s, domain):
         return Info(topic=_topic(s), country=_country(s))
     return _statistic(s, today)
@@ -379,6 +373,8 @@ def _statistic(s: Signals, today: date) -> ParseResult:
             return Reintegration(year=year, measure="count" if wants_count else "share")
         if kind == "dublin":
             return Dublin(year=year)
+        if kind == "premiums":
+            return Premiums(year=year)
         if kind == "minors":
             return UnaccompaniedMinors(year=year)
         return Families(year=year)
