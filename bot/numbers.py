@@ -95,6 +95,8 @@ class NumberWords:
                     self._stems[phrase[:-1]].append(word)
                 else:
                     self._exact[phrase].append(word)
+        self._languages = sorted({w.language for ws in (*self._exact.values(),
+                                                         *self._stems.values()) for w in ws})
         self._pieces = {lang: sorted({w for w, ws in self._exact.items()
                                       for x in ws if x.language == lang}, key=len, reverse=True)
                         for lang in self._fused}
@@ -150,7 +152,7 @@ class NumberWords:
         tok = toks[i]
         if _YEAR.match(tok):
             return None
-        everywhere = (*languages, *self._all_languages(languages))
+        everywhere = (*languages, *(lang for lang in self._languages if lang not in languages))
         glued = _GLUED.match(tok)
         if glued:
             scale = self._word(glued.group(2), everywhere)
@@ -163,10 +165,6 @@ class NumberWords:
         if scale is None or scale.role != "scale":
             return None
         return Number(_decimal(tok) * scale.value, i, i + 2)
-
-    def _all_languages(self, first: Sequence[str]) -> list[str]:
-        langs = {w.language for ws in (*self._exact.values(), *self._stems.values()) for w in ws}
-        return sorted(langs - set(first))
 
     def _spelled(self, toks: Sequence[str], i: int, languages: Sequence[str]) -> Number | None:
         """'deux mille neuf cent', 'dos mil', 'три тысячи': a run of number words."""
@@ -184,9 +182,11 @@ class NumberWords:
         if not words or words[0].role == "joiner":
             return None
         value = _value(words)
+        adds = sum(w.role == "add" for w in words)
         big = any(w.role in ("scale", "hundred") for w in words)
-        if value is None or (value < 100 and not big) or not any(w.role == "add" for w in words):
-            # "five countries" is the parser's business; "thousands of people" is no claim.
+        if value is None or not adds or (value < 100 and not big and adds < 2):
+            # "five countries" is the parser's business ("quatre-vingt-dix" is a number);
+            # "thousands of people" is no claim.
             return None
         is_year = value in _YEARS and value % 100 != 0 and value == int(value)
         return Number(value, i, end, year=is_year)

@@ -87,7 +87,7 @@ class Signals:
 
 def read_signals(text: str, lexicon: Lexicon) -> Signals:
     """Find phrases, countries, years and numbers in `text`."""
-    norm = normalize(text[:MAX_CHARS])
+    norm = _PERCENT_BEFORE.sub(r"\1%", _PERCENT_APART.sub(r"\1%", normalize(text[:MAX_CHARS])))
     toks = [_detach_arabic(t, lexicon) for t in _join_thousands(tokens(norm))]
     hits = lexicon.match(toks)
     taken = {i for h in hits for i in range(h.start, h.end)}
@@ -111,6 +111,11 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     if re.search(r"(^|\s)%", norm):  # "hoeveel % kreeg …": a bare percent sign asks for a share
         s.cats.setdefault("share", []).append(Hit("share", "", "", 0, 0))
     return s
+
+
+# "70 %" (French spacing) and "%70" (Turkish order) are the percentage "70%".
+_PERCENT_APART = re.compile(r"(\d)\s+%")
+_PERCENT_BEFORE = re.compile(r"%\s?(\d+(?:[.,]\d+)?)")
 
 
 def _drop_foreign_topic_words(s: Signals) -> None:
@@ -175,9 +180,9 @@ def _join_thousands(toks: list[str]) -> list[str]:
     """'3 107' (French thousands) → '3107' when the second part has exactly 3 digits."""
     out: list[str] = []
     for t in toks:
-        if out and re.fullmatch(r"\d{1,3}", out[-1]) and re.fullmatch(r"\d{3}%?", t) and (
-                not _YEAR.match(out[-1] + t)):
-            out[-1] += t
+        if out and re.fullmatch(r"\d{1,3}", out[-1]) and re.fullmatch(r"\d{3}%?", t):
+            # "2 021 returnees" is a number, never the year 2021: keep it from looking like one.
+            out[-1] += ("," if _YEAR.match(out[-1] + t) else "") + t
         else:
             out.append(t)
     return out
@@ -295,8 +300,8 @@ def _is_definition(s: Signals) -> bool:
     if s.has("government") and s.years and s.has("count") and not (
             s.claims or s.has("dublin", "why")):
         return False  # "what is the government's figure for 2023?" asks for the figure
-    if s.has("government", "dublin") or s.claims:
-        return True
+    if s.has("government", "dublin") or (s.claims and not s.percent_claim):
+        return True  # (a claimed percentage is a share to check, never "why 3,107?")
     return not s.years and not s.countries and not s.has("count", "share", "rank", "trend")
 
 
