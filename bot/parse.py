@@ -115,7 +115,7 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
 
 # "70 %" (French spacing) and "%70" (Turkish order) are the percentage "70%".
 _PERCENT_APART = re.compile(r"(\d)\s+%")
-_PERCENT_BEFORE = re.compile(r"%\s?(\d+(?:[.,]\d+)?)")
+_PERCENT_BEFORE = re.compile(r"%(\d{1,3}(?:[.,]\d+)?)(?![\d.,])")  # never "% 2022"
 
 
 def _drop_foreign_topic_words(s: Signals) -> None:
