@@ -95,6 +95,11 @@ class NumberWords:
                     self._stems[phrase[:-1]].append(word)
                 else:
                     self._exact[phrase].append(word)
+        self._stem_lengths = sorted({len(k) for k in self._stems}, reverse=True)
+        # Only a word holding a hundred or a magnitude is worth splitting ("drieduizend").
+        self._big = {lang: tuple(w for w, ws in self._exact.items() for x in ws
+                                 if x.language == lang and x.role in ("hundred", "scale")
+                                 and len(w) > 2) for lang in self._fused}
         self._languages = sorted({w.language for ws in (*self._exact.values(),
                                                          *self._stems.values()) for w in ws})
         self._pieces = {lang: sorted({w for w, ws in self._exact.items()
@@ -104,8 +109,9 @@ class NumberWords:
     def _word(self, tok: str, languages: Sequence[str]) -> _Word | None:
         """The meaning of `tok` in the first of `languages` that has it."""
         found = list(self._exact.get(tok, ()))
-        for k in range(len(tok), 2, -1):
-            found += self._stems.get(tok[:k], ())
+        for k in self._stem_lengths:
+            if k <= len(tok):
+                found += self._stems.get(tok[:k], ())
         for lang in languages:
             for w in found:
                 if w.language == lang:
@@ -123,7 +129,7 @@ class NumberWords:
             if rest is not None and rest.role != "joiner":
                 return [_Word("joiner", 0, rest.language), rest]
         for lang in languages:
-            if lang in self._fused:
+            if lang in self._fused and any(big in tok for big in self._big[lang]):
                 parts = _split(tok, tuple(self._pieces[lang]))
                 words = [w for w in (self._word(p, (lang,)) for p in parts or ()) if w]
                 # "duizenden" (thousands) is duizend + en: a joiner only joins inside a word.
@@ -150,7 +156,7 @@ class NumberWords:
                            languages: Sequence[str]) -> Number | None:
         """'4 mil', '3,5 duizend', '1,2 millions', '3k': digits times a magnitude word."""
         tok = toks[i]
-        if _YEAR.match(tok):
+        if not tok[0].isdigit() or _YEAR.match(tok):
             return None
         everywhere = (*languages, *(lang for lang in self._languages if lang not in languages))
         glued = _GLUED.match(tok)
