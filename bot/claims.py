@@ -9,14 +9,14 @@ a percentage names a share, and each claimed number binds to the year written ne
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.queries import ClaimIndicator, ClaimPart, FactCheck, Profile
 
 if TYPE_CHECKING:
     from bot.parse import Signals
 
-__all__ = ["claim_quantity", "fact_check", "is_claim"]
+__all__ = ["asked_figure", "claim_quantity", "fact_check", "is_claim"]
 
 _YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
 _PERCENT_WORDS = ("%", "percent", "procent", "pct", "prozent", "pourcent", "por", "ciento")
@@ -123,3 +123,34 @@ def _bind_years(s: Signals, default_year: int | None) -> list[tuple[float, int |
         taken.add(year)
         bound.append((value, year))
     return bound
+
+
+# The question kind that asks for a claim's quantity, and its fields.
+_ASKED: dict[str, dict[str, Any]] = {
+    "returns_total": {"kind": "total"},
+    "returns_by_country": {"kind": "by_country"},
+    "returns_by_profile": {"kind": "by_profile", "measure": "count"},
+    "share_by_profile": {"kind": "by_profile", "measure": "share"},
+    "reintegration_count": {"kind": "reintegration", "measure": "count"},
+    "reintegration_share": {"kind": "reintegration", "measure": "share"},
+    "families_share": {"kind": "families"},
+    "dublin_departures": {"kind": "dublin"},
+    "unaccompanied_minors": {"kind": "unaccompanied_minors"},
+    "destination_countries_count": {"kind": "destination_countries"},
+    "premiums_paid": {"kind": "premiums"},
+}
+
+
+def asked_figure(check: dict[str, Any]) -> dict[str, Any]:
+    """A follow-up to a claim ("And 2024?") asks for the figure of the claim's quantity in
+    that year, not for the same claim again; quantities without a question kind of their own
+    stay a check."""
+    asked = _ASKED.get(check.get("indicator") or "returns_total")
+    if asked is None:
+        return check
+    query = {**asked, "year": check.get("year"), "series": check.get("series", "fedasil")}
+    if asked["kind"] == "by_country":
+        query["country"] = check.get("country")
+    if asked["kind"] == "by_profile":
+        query["profile"] = check.get("profile")
+    return query

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.claims import fact_check, is_claim
+from bot.claims import asked_figure, fact_check, is_claim
 from bot.lexicon import Hit, Lexicon
 from bot.numbers import Number, NumberWords
 from bot.queries import (
@@ -482,6 +482,8 @@ def _followup(s: Signals, today: date, context: Query | None) -> Query | None:
     if not (year or shift or s.countries or s.has("government")):
         return None
     data = context.model_dump()
+    if data["kind"] == "fact_check":  # "And 2024?" after a claim: that year's figure
+        data = asked_figure(data)
     if s.has("government") and "series" in data and not s.countries:
         data["series"] = "government"
     if shift and isinstance(data.get("year"), int):

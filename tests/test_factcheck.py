@@ -5,6 +5,7 @@ compound claim + question, and the verdict words first in the answer's language.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -149,3 +150,16 @@ def test_the_cli_json_carries_the_verdict(store_path):
     assert answer["verdict"] == "accurate"
     assert answer["query"]["indicator"] == "dublin_departures"
     assert answer["text"].startswith("Accurate: 205")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_follow_up_year_after_a_claim_asks_for_that_years_figure(engine, lang):
+    # The compound question sent as two messages: "219 Syrians in 2025?", then "And 2024?".
+    first, follow = re.match(r"^(.*?[?؟])\s*(.+)$", TABLE[lang]["compound"]).groups()
+    claim = engine.ask(first, today=TODAY)
+    assert claim.verdict == "accurate" and claim.query["year"] == 2025
+    answer = engine.ask(follow, context=claim.query, hint_lang=lang, today=TODAY)
+    assert answer.query == {"kind": "by_country", "year": 2024, "country": "SY",
+                            "series": "fedasil"}
+    assert answer.verdict is None
+    assert [(f.indicator, f.value) for f in answer.facts][:1] == [("returns_by_country", 6)]
