@@ -23,7 +23,7 @@ from bot.text import normalize
 __all__ = ["Number", "NumberWords", "number_rows", "precision_step"]
 
 CATEGORY = "number_word"
-_ROLES = ("add", "hundred", "scale", "joiner", "fused")
+_ROLES = ("add", "hundred", "scale", "joiner", "fused", "alone")
 _YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
 _DIGITS = re.compile(r"^(\d+)(?:[.,](\d+))?$")
 _GLUED = re.compile(r"^(\d+(?:[.,]\d+)?)([^\W\d_]+)$")  # "3k", "4mil", "2,5тыс"
@@ -68,6 +68,8 @@ def number_rows(lang: str, block: dict[str, Any] | None) -> Iterator[dict[str, s
     for role in ("hundred", "joiner"):
         for word in block.get(role) or []:
             yield _row(str(word), f"{role}:{100 if role == 'hundred' else 0}", lang)
+    for word, value in (block.get("alone") or {}).items():
+        yield _row(str(word), f"alone:{float(value):g}", lang)
     if block.get("fused"):
         yield _row("-", "fused:1", lang)
 
@@ -85,10 +87,13 @@ class NumberWords:
         self._exact: dict[str, list[_Word]] = defaultdict(list)
         self._stems: dict[str, list[_Word]] = defaultdict(list)
         self._fused: set[str] = set()
+        self._alone: dict[tuple[str, str], float] = {}
         for phrase, value, language in rows:
             role, _, number = value.partition(":")
             if role == "fused":
                 self._fused.add(language)
+            elif role == "alone":
+                self._alone[(phrase, language)] = float(number)
             elif role in _ROLES:
                 word = _Word(role, float(number), language)
                 if phrase.endswith("*"):
@@ -144,7 +149,7 @@ class NumberWords:
         i = 0
         while i < len(toks):
             found = self._digits_with_scale(toks, i, languages) or self._spelled(
-                toks, i, languages)
+                toks, i, languages) or self._alone_word(toks, i, languages)
             if found is None:
                 i += 1
                 continue
@@ -196,6 +201,14 @@ class NumberWords:
             return None
         is_year = value in _YEARS and value % 100 != 0 and value == int(value)
         return Number(value, i, end, year=is_year)
+
+
+    def _alone_word(self, toks: Sequence[str], i: int,
+                    languages: Sequence[str]) -> Number | None:
+        """'mille personnes', 'тысяча человек': a singular magnitude word is one thousand, in
+        the question's own language only ("thousands", "des milliers" are no number)."""
+        value = self._alone.get((toks[i], languages[0])) if languages else None
+        return Number(value, i, i + 1) if value else None
 
 
 def _decimal(text: str) -> float:
