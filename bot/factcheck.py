@@ -66,12 +66,18 @@ def check(q: FactCheck, store: Store, today: date) -> Result:
     """Check the main claim of `q`, then every other part of the message."""
     quantity = _Quantity(q.indicator, q.series, q.country, q.profile)
     year = q.year or _year_of_claim(store, quantity, q.claimed)
+    if q.profile == "asylum_applicant" and year and quantity.get(store, year) is None:
+        # "asylum seekers" also names all of them, in procedure or rejected: the figure
+        # published for the year when the one for those in procedure was not.
+        quantity = _Quantity(q.indicator, q.series, q.country, None)
     if q.percent != (q.indicator in _SHARES or q.indicator == "share_by_profile"):
         # "30% were Brazilians": no such share is published; never compare it with a count.
         return Result(q, "no_data", "fact_check", [], details={
             "year": year, "verdict": "cannot_verify", "claimed": q.claimed, "other": None,
             "parts": [], "years": [], "percent": q.percent, "mismatch": True})
     verdict, facts, other = _check_one(store, quantity, q.claimed, year)
+    if quantity.profile != q.profile:
+        q = q.model_copy(update={"profile": quantity.profile})
     parts: list[dict[str, Any]] = []
     for part in q.parts:
         if part.claimed is None:

@@ -408,9 +408,9 @@ class Renderer:
         if indicator == "returns_by_country":
             return _("voluntary returns to %(country)s") % {"country": self.country(country)}
         if indicator == "returns_by_profile":
-            return _("returnees (%(profile)s)") % {"profile": self.profile_name(profile)}
+            return _("returnees who were %(profile)s") % {"profile": self.profile_name(profile)}
         if indicator == "share_by_profile":
-            return _("the share of returnees (%(profile)s)") % {
+            return _("the share of returnees who were %(profile)s") % {
                 "profile": self.profile_name(profile)}
         names = {
             "returns_total": _("voluntary returns with Fedasil's programme"),

@@ -121,6 +121,13 @@ def test_return_premiums_can_be_asked_as_a_figure_of_their_own(engine, lang):
     ("Is it true that 1,965 people returned in 2018?", "other_definition", 2994),  # premiums
     ("Is it true that 8,333 people returned in 2023?", "other_definition", 2952),  # all types
     ("Is it true that 30% of returnees were Brazilians in 2025?", "cannot_verify", None),
+    # "asylum seekers": those in procedure when published, else all of them (2015: 2,032).
+    ("Is it true that 528 asylum seekers in procedure returned in 2011?", "accurate", 528),
+    ("Is it true that 2,032 asylum seekers returned in 2015?", "accurate", 2032),
+    ("Is it true that 37% were asylum seekers in 2019?", "accurate", 37),
+    ("Is it true that there were 3,383 forced returns in 2023?", "accurate", 3383),
+    ("Is it true that 962 people left with the Immigration Office in 2012?",
+     "other_definition", 5656),  # the government's total; 962 is the Office's own count
 ])
 def test_the_rounding_tolerance_and_other_counts(engine, question, verdict, value):
     answer = engine.ask(question, today=TODAY)
