@@ -68,7 +68,7 @@ def alias_rows(data_dir: Path) -> Iterator[dict[str, str]]:
         for alias, codes in (doc.get("ambiguous") or {}).items():
             for code in codes:
                 rows[(phrase_key(str(alias)), str(code).upper(), lang)] = "curated"
-    for (alias, country, lang), origin in list(rows.items()):
+    for alias, country, lang in list(rows):
         for latin in latin_spellings(alias.rstrip("*"), lang):
             star = "*" if alias.endswith("*") else ""
             rows.setdefault((latin + star, country, lang), "translit")

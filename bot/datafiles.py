@@ -48,6 +48,7 @@ INDICATORS: dict[str, tuple[str, ...]] = {
     "unaccompanied_minors": ("persons",),
     "families_share": ("percent",),
     "destination_countries_count": ("countries",),
+    "premiums_paid": ("persons",), "returns_immigration_office": ("persons",), "forced_returns": ("persons",), "returns_all_types": ("persons",), "outreach_contacts": ("persons",),
     "other": ("persons", "percent", "rank", "countries"),
 }
 SHARES = {"share_by_profile", "reintegration_share", "families_share"}

@@ -154,7 +154,7 @@ class Engine:
             question=text, language=lang, status=result.status,
             query=result.query.model_dump(mode="json"), text=r.render(result),
             facts=result.facts, topic=result.topic, suggestions=self._suggestions(result, r),
-            chart=chart, actions=self._actions(result, r))
+            verdict=result.details.get("verdict"), chart=chart, actions=self._actions(result, r))
 
     def _suggestions(self, result: Result, r: Renderer) -> list[str]:
         """Questions that do have an answer: the year of the last published count, or examples."""

@@ -20,7 +20,8 @@ __all__ = ["SCHEMA_VERSION", "StoreStatus", "data_fingerprint", "store_fingerpri
 SCHEMA_VERSION = 2  # 2: the trained router (table models), topic summaries
 # The code that turns data/ into the store: a change in it changes the store too.
 _BUILD_CODE = ("build.py", "datafiles.py", "countries.py", "lexicon.py", "text.py", "content.py",
-               "classify.py", "choose.py", "examples.py", "parse.py", "translit.py")
+               "classify.py", "choose.py", "examples.py", "parse.py", "translit.py",
+               "numbers.py")
 
 StoreStatus = Literal["missing", "current", "stale", "unreadable"]
 

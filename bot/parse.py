@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from bot.claims import asked_figure, claim_is_percent, fact_check, is_claim
 from bot.lexicon import Hit, Lexicon
+from bot.numbers import Number, NumberWords
 from bot.queries import (
     QUERY_ADAPTER,
     AskBack,
@@ -28,13 +30,13 @@ from bot.queries import (
     Definition,
     DestinationCountries,
     Dublin,
-    FactCheck,
     Families,
     Help,
     Info,
     Measure,
     NoMatch,
     ParseResult,
+    Premiums,
     Profile,
     Query,
     Ranking,
@@ -54,7 +56,7 @@ __all__ = ["Signals", "parse", "read_signals"]
 MAX_CHARS = 500  # longer text is cut: no real question is longer, and parsing stays fast
 _YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{3})+%?$|^\d+(?:[.,]\d+)?%?$")
-_STAT_KINDS = ("dublin", "minors", "families", "destinations", "reintegration")
+_STAT_KINDS = ("dublin", "premiums", "minors", "families", "destinations", "reintegration")
 
 
 @dataclass
@@ -69,6 +71,7 @@ class Signals:
     ambiguous: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     claims: list[float] = field(default_factory=list)
+    claim_at: list[int] = field(default_factory=list)  # the token where each claim starts
     percent_claim: bool = False
     top_n: int | None = None
     votes: Counter[str] = field(default_factory=Counter)
@@ -91,7 +94,7 @@ class Signals:
 
 def read_signals(text: str, lexicon: Lexicon) -> Signals:
     """Find phrases, countries, years and numbers in `text`."""
-    norm = normalize(text[:MAX_CHARS])
+    norm = _PERCENT_BEFORE.sub(r"\1%", _PERCENT_APART.sub(r"\1%", normalize(text[:MAX_CHARS])))
     toks = [_detach_arabic(t, lexicon) for t in _join_thousands(tokens(norm))]
     hits = lexicon.match(toks)
     taken = {i for h in hits for i in range(h.start, h.end)}
@@ -109,12 +112,17 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
             s.votes[h.language] += h.end - h.start
     _drop_foreign_topic_words(s)
     _read_countries(s)
-    _read_numbers(s)
+    _read_numbers(s, lexicon.numbers)
     _drop_since_without_year(s)
     _claims_that_look_like_years(s)
     if re.search(r"(^|\s)%", norm):  # "hoeveel % kreeg …": a bare percent sign asks for a share
         s.cats.setdefault("share", []).append(Hit("share", "", "", 0, 0))
     return s
+
+
+# "70 %" (French spacing) and "%70" (Turkish order) are the percentage "70%".
+_PERCENT_APART = re.compile(r"(\d)\s+%")
+_PERCENT_BEFORE = re.compile(r"%(\d{1,3}(?:[.,]\d+)?)(?![\d.,])")  # never "% 2022"
 
 
 def _drop_foreign_topic_words(s: Signals) -> None:
@@ -142,6 +150,7 @@ def _claims_that_look_like_years(s: Signals) -> None:
         claimed = [y for y in s.years if y % 100 == 0]
         if claimed and len(claimed) < len(s.years):
             s.claims += [float(y) for y in claimed]
+            s.claim_at += [s.toks.index(str(y)) if str(y) in s.toks else 0 for y in claimed]
             s.years = [y for y in s.years if y % 100 != 0]
 
 
@@ -178,9 +187,9 @@ def _join_thousands(toks: list[str]) -> list[str]:
     """'3 107' (French thousands) → '3107' when the second part has exactly 3 digits."""
     out: list[str] = []
     for t in toks:
-        if out and re.fullmatch(r"\d{1,3}", out[-1]) and re.fullmatch(r"\d{3}%?", t) and (
-                not _YEAR.match(out[-1] + t)):
-            out[-1] += t
+        if out and re.fullmatch(r"\d{1,3}", out[-1]) and re.fullmatch(r"\d{3}%?", t):
+            # "2 021 returnees" is a number, never the year 2021: keep it from looking like one.
+            out[-1] += ("," if _YEAR.match(out[-1] + t) else "") + t
         else:
             out.append(t)
     return out
@@ -199,7 +208,7 @@ def _read_countries(s: Signals) -> None:
             s.ambiguous.append((" ".join(s.toks[start:end]), tuple(sorted(codes))))
 
 
-def _read_numbers(s: Signals) -> None:
+def _read_numbers(s: Signals, number_words: NumberWords) -> None:
     rank_ends = {h.end for h in s.cats.get("rank", [])}
     rank_starts = {h.start for h in s.cats.get("rank", []) + s.cats.get("countries_word", [])}
     # Numbers inside a phrase ("2 years ago", "top 5") are part of it, not claims or years.
@@ -207,8 +216,14 @@ def _read_numbers(s: Signals) -> None:
     for h in s.cats.get("number", []):  # "which five countries": a number word, then a list
         if h.end in rank_starts or h.start in rank_ends:
             s.top_n = int(h.value)
+    worded = {n.start: n for n in number_words.read(s.toks, [lang for lang, _ in
+                                                            s.votes.most_common()])}
+    inside = {i for n in worded.values() for i in range(n.start + 1, n.end)}
     for i, tok in enumerate(s.toks):
-        if i in in_phrases and not _YEAR.match(tok):
+        if i in worded:  # "4 mil", "drieduizend": one number of its own magnitude
+            _add_worded(s, worded[i])
+            continue
+        if i in inside or (i in in_phrases and not _YEAR.match(tok)):
             continue
         if _YEAR.match(tok):
             s.years.append(int(tok))
@@ -218,8 +233,19 @@ def _read_numbers(s: Signals) -> None:
                 s.top_n = int(value)
             elif value is not None:
                 s.claims.append(value)
+                s.claim_at.append(i)
                 s.percent_claim = s.percent_claim or tok.endswith("%") or (
                     i + 1 < len(s.toks) and s.toks[i + 1] in ("%", "percent", "procent", "pct"))
+
+
+def _add_worded(s: Signals, n: Number) -> None:
+    if n.year:
+        s.years.append(int(n.value))
+        return
+    s.claims.append(n.value)
+    s.claim_at.append(n.start)
+    s.percent_claim = s.percent_claim or (n.end < len(s.toks) and s.toks[n.end] in (
+        "%", "percent", "procent", "pct"))
 
 
 def _to_number(tok: str) -> float:
@@ -377,13 +403,13 @@ def _known_kind(data: dict[str, Any]) -> Query | None:
 
 
 def _fact_check(s: Signals, today: date) -> Query | None:
-    """A claim to check needs a claimed number; a claimed percentage is checked by answering
-    the share itself, so it is left to the share kinds."""
-    claims = [c for c in s.claims if c >= 2]  # "1." and "0" number a list, they claim nothing
-    if not claims or s.percent_claim:
+    """A claim to check needs a claimed number; it is checked as the quantity it is about
+    (bot/claims.py). "79% got reintegration support: how many is that?" asks for the count."""
+    if not any(c >= 2 for c in s.claims):  # "1." and "0" number a list, they claim nothing
         return None
-    return FactCheck(claimed=claims[0], year=_year(s, today), country=_country(s),
-                     series="government" if s.has("government") else "fedasil")
+    if claim_is_percent(s, 0) and s.has("count", "change") and not s.has("fact_check"):
+        return None
+    return fact_check(s, _year(s, today))
 
 
 def _profile(s: Signals) -> Profile | None:
@@ -407,15 +433,8 @@ def _by_rules(s: Signals, today: date) -> ParseResult:
         if definition.topic == "reintegration" and not s.has("share", "count"):
             return Info(topic="reintegration")  # "what does reintegration support include?"
         return definition
-    claim_like = (s.has("returned") and s.years and not s.has("count", "share", "rank")
-                  and max(s.claims, default=0) >= 50)  # "5" is a list length, not a claim
-    # A claimed percentage ("is it true 58% had no papers?") is checked by answering the share
-    # itself: FactCheck compares counts only.
-    if s.claims and not s.percent_claim and (s.has("fact_check") or claim_like or (
-            s.has("government") and not s.has("count"))):
-        year = _year(s, today)
-        return FactCheck(claimed=s.claims[0], year=year, country=_country(s),
-                         series="government" if s.has("government") else "fedasil")
+    if is_claim(s):  # a claim is checked as the quantity it is about (bot/claims.py)
+        return fact_check(s, _year(s, today))
     if _is_info(s, domain):
         return Info(topic=_topic(s), country=_country(s))
     return _statistic(s, today)
@@ -430,8 +449,8 @@ def _asks_government_figure(s: Signals) -> bool:
 def _is_definition(s: Signals) -> bool:
     if _asks_government_figure(s):
         return False
-    if s.has("government", "dublin") or s.claims:
-        return True
+    if s.has("government", "dublin") or (s.claims and not s.percent_claim):
+        return True  # (a claimed percentage is a share to check, never "why 3,107?")
     return not s.years and not s.countries and not s.has("count", "share", "rank", "trend")
 
 
@@ -508,6 +527,8 @@ def _statistic(s: Signals, today: date) -> ParseResult:
             return Reintegration(year=year, measure="count" if wants_count else "share")
         if kind == "dublin":
             return Dublin(year=year)
+        if kind == "premiums":
+            return Premiums(year=year)
         if kind == "minors":
             return UnaccompaniedMinors(year=year)
         return Families(year=year)
@@ -606,6 +627,8 @@ def _followup(s: Signals, today: date, context: Query | None) -> Query | None:
     if not (year or shift or s.countries or s.has("government")):
         return None
     data = context.model_dump()
+    if data["kind"] == "fact_check":  # "And 2024?" after a claim: that year's figure
+        data = asked_figure(data)
     if s.has("government") and "series" in data and not s.countries:
         data["series"] = "government"
     if shift and isinstance(data.get("year"), int):

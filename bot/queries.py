@@ -14,11 +14,19 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 Series = Literal["fedasil", "government"]
 Profile = Literal["asylum_applicant", "rejected_applicant", "irregular_stay"]
 Measure = Literal["count", "share"]
+# What a claim can be about: every recurring quantity of the store (bot/datafiles.INDICATORS).
+ClaimIndicator = Literal[
+    "returns_total", "returns_by_country", "returns_by_profile", "share_by_profile",
+    "reintegration_count", "reintegration_share", "families_share", "dublin_departures",
+    "unaccompanied_minors", "destination_countries_count", "premiums_paid",
+    "returns_immigration_office", "forced_returns", "returns_all_types", "outreach_contacts",
+]
 
 __all__ = [
-    "AskBack", "ByCountry", "ByProfile", "Change", "Clarify", "DestinationCountries", "Definition",
+    "AskBack", "ByCountry", "ByProfile", "Change", "ClaimIndicator", "ClaimPart", "Clarify",
+    "DestinationCountries", "Definition",
     "Dublin", "Families", "FactCheck", "Help", "Info", "Measure", "NoMatch", "ParseResult",
-    "Profile", "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
+    "Premiums", "Profile", "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
     "UnaccompaniedMinors",
 ]
 
@@ -114,12 +122,32 @@ class DestinationCountries(_YearQuery):
     kind: Literal["destination_countries"] = "destination_countries"
 
 
+class Premiums(_YearQuery):
+    """How many return premiums were paid (premiums, not necessarily persons)."""
+
+    kind: Literal["premiums"] = "premiums"
+
+
+class ClaimPart(_Base):
+    """Another part of a compound question: a second claim, or only a year to answer for
+    ("219 Syrians in 2025? And 2024?")."""
+
+    year: int
+    claimed: float | None = None
+
+
 class FactCheck(_YearQuery):
-    """Is a claimed number right? `country=None` checks the annual total."""
+    """Is a claimed number right, as the quantity it is about (`indicator`, `country`,
+    `profile`)? A percentage claim names a share indicator. `parts` are the other years
+    (with or without their own claim) asked in the same message."""
 
     kind: Literal["fact_check"] = "fact_check"
     claimed: float
     country: str | None = None
+    indicator: ClaimIndicator = "returns_total"
+    profile: Profile | None = None
+    percent: bool = False
+    parts: tuple[ClaimPart, ...] = ()
 
 
 class Definition(_Base):
@@ -147,7 +175,8 @@ class Help(_Base):
 
 Query = Annotated[
     Total | ByCountry | ByProfile | Ranking | Change | Trend | Reintegration | Dublin
-    | UnaccompaniedMinors | Families | DestinationCountries | FactCheck | Definition | Info | Help,
+    | UnaccompaniedMinors | Families | DestinationCountries | Premiums | FactCheck | Definition
+    | Info | Help,
     Field(discriminator="kind"),
 ]
 QUERY_ADAPTER: TypeAdapter[Query] = TypeAdapter(Query)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -430,35 +431,123 @@ class Renderer:
                 "years": ", ".join(map(str, years))}
         return text
 
+    def _m_premiums(self, r: Result) -> str:
+        return self._simple(r, self._(
+            "In %(year)s, %(value)s return premiums were paid (premiums, not necessarily "
+            "people)."))
+
+    # Fact checks (bot/factcheck.py): the verdict first, then the figure, difference, source.
+
+    def verdict_name(self, verdict: str) -> str:
+        names = {"accurate": self._("Accurate"), "rounded": self._("Rounded"),
+                 "inaccurate": self._("Inaccurate"), "other_definition": self._("Other definition"),
+                 "cannot_verify": self._("Cannot be verified")}
+        return names[verdict]
+
+    def quantity_name(self, indicator: str, series: str = "fedasil", country: str | None = None,
+                      profile: str | None = None) -> str:
+        """What a figure counts, as a phrase ("voluntary Dublin departures")."""
+        _ = self._
+        if indicator == "returns_total" and series == "government":
+            return _("voluntary returns in the government count (State Secretary / Immigration "
+                     "Office)")
+        if indicator == "returns_by_country":
+            return _("voluntary returns to %(country)s") % {"country": self.country(country)}
+        if indicator == "returns_by_profile":
+            return _("returnees who were %(profile)s") % {"profile": self.profile_name(profile)}
+        if indicator == "share_by_profile":
+            return _("the share of returnees who were %(profile)s") % {
+                "profile": self.profile_name(profile)}
+        names = {
+            "returns_total": _("voluntary returns with Fedasil's programme"),
+            "reintegration_count": _("returnees who received reintegration support"),
+            "reintegration_share": _("the share of returnees who received reintegration support"),
+            "families_share": _("the share of returnees who travelled as a family"),
+            "dublin_departures": _("voluntary Dublin departures (organised by the Immigration "
+                                   "Office)"),
+            "unaccompanied_minors": _("unaccompanied minors who returned"),
+            "destination_countries_count": _("destination countries"),
+            "premiums_paid": _("return premiums paid"),
+            "returns_immigration_office": _("voluntary departures organised by the Immigration "
+                                            "Office"),
+            "forced_returns": _("forced returns"),
+            "returns_all_types": _("all departures, forced and voluntary"),
+            "outreach_contacts": _("migrants reached by Fedasil's Reach Out teams"),
+        }
+        return names.get(indicator, indicator)
+
+    def _what(self, f: Fact) -> str:
+        return self.quantity_name(f.indicator, f.series, f.country, f.profile)
+
     def _m_fact_check(self, r: Result) -> str:
         d = r.details
-        claimed = self.number(d["claimed"])
-        fed = next((f for f in r.facts if f.series == "fedasil"), None)
-        gov = next((f for f in r.facts if f.series == "government"), None)
-        verdict = d["verdict"]
-        if verdict == "exact":
-            text = self._("Yes: %(claimed)s is the published figure for %(year)s.")
-        elif verdict == "government":
-            text = self._("%(claimed)s is the government count for %(year)s (State Secretary / "
-                          "Immigration Office), not Fedasil's programme figure.")
-        elif verdict == "rounded":
-            text = self._("%(claimed)s is a rounded figure: the exact published number for "
-                          "%(year)s is %(value)s.")
-        else:
-            text = self._("No: the published figure for %(year)s is %(value)s, not %(claimed)s.")
-        main = fed or gov
-        assert main is not None
-        text = text % {"claimed": claimed, "year": d["year"], "value": self.value(main)}
-        text += "\n" + self.source(main)
-        if fed and gov:
-            text += "\n" + self._("Fedasil's programme figure: %(fed)s; government count: "
-                                  "%(gov)s.") % {"fed": self.value(fed), "gov": self.value(gov)}
-            text += "\n" + self.source(gov)
+        q = r.query
+        if d.get("mismatch"):  # "30% were Brazilians": a share nobody published
+            return self._("%(verdict)s: no such percentage was published for %(year)s.") % {
+                "verdict": self.verdict_name(d["verdict"]), "year": d.get("year") or "?"}
+        what = self.quantity_name(getattr(q, "indicator", "returns_total"),
+                                  getattr(q, "series", "fedasil"), getattr(q, "country", None),
+                                  getattr(q, "profile", None))
+        text = self._claim_line(d["verdict"], d["claimed"], d.get("year"), what,
+                                r.facts, d.get("other"), d["percent"])
+        if d["verdict"] == "cannot_verify" and d.get("years"):
+            text += " " + self._("It was published for: %(years)s.") % {
+                "years": ", ".join(map(str, d["years"]))}
+        for part in d.get("parts", []):
+            text += "\n\n" + self._part_line(part, what)
         return text
 
-    def _m_check_unpublished(self, r: Result) -> str:
-        return self._("This cannot be checked: no such figure was published for %(year)s.") % {
-            "year": r.details.get("year") or "?"}
+    def _claim_line(self, verdict: str, claimed: float, year: int | None, what: str,
+                    facts: list[Fact], other: Fact | None, percent: bool) -> str:
+        """One claim's verdict sentence and the sources of the figures it states."""
+        _ = self._
+        head = self.verdict_name(verdict)
+        shown = self.ltr(self.percent(claimed) if percent else self.number(claimed))
+        if verdict == "cannot_verify":
+            return _("%(verdict)s: no figure for %(what)s was published for %(year)s.") % {
+                "verdict": head, "what": what, "year": year or "?"}
+        published = facts[0]
+        diff = next((f for f in facts if f.indicator == "claim_difference"), None)
+        values = {"verdict": head, "what": what, "year": published.year, "claimed": shown,
+                  "value": self.value(published), "diff": self._signed(diff) if diff else ""}
+        if verdict == "accurate":
+            text = _("%(verdict)s: %(value)s is the published figure for %(what)s in "
+                     "%(year)s.") % values
+        elif verdict == "rounded":
+            text = _("%(verdict)s: %(claimed)s is a rounding of the published figure for "
+                     "%(what)s in %(year)s, %(value)s (the claim differs by %(diff)s, calculated "
+                     "by ReturnBot).") % values
+        elif verdict == "inaccurate":
+            text = _("%(verdict)s: the published figure for %(what)s in %(year)s is %(value)s, "
+                     "not %(claimed)s (the claim differs by %(diff)s, calculated by "
+                     "ReturnBot).") % values
+        else:
+            assert other is not None
+            text = _("%(verdict)s: %(claimed)s is not the figure for %(what)s in %(year)s "
+                     "(%(value)s) but the one for %(other)s.") % {
+                **values, "other": self._what(other)}
+        text += "\n" + self.source(published)
+        if other is not None and self.source(other) != self.source(published):
+            text += "\n" + self.source(other)
+        return text
+
+    def _signed(self, f: Fact) -> str:
+        """A claim's difference with its sign ("+48", "−4 %")."""
+        if f.unit == "percent":
+            return self.value(f) if f.value > 0 else self.ltr(self.percent(f.value))
+        return self.ltr(("+" if f.value > 0 else "") + self.number(f.value))
+
+    def _part_line(self, part: dict[str, Any], what: str) -> str:
+        """Another part of a compound message: a second claim, or a year asked about."""
+        if part["claimed"] is not None:
+            return self._claim_line(part["verdict"], part["claimed"], part["year"], what,
+                                    part["facts"], part["other"], False)
+        if not part["facts"]:
+            return self._("No figure for %(what)s was published for %(year)s.") % {
+                "what": what, "year": part["year"]}
+        f = part["facts"][0]
+        return self._("In %(year)s: %(value)s (%(what)s).") % {
+            "year": f.year, "value": self.value(f), "what": what} + "\n" + self.source(f)
 
     def _m_definition_series(self, r: Result) -> str:
         text = self._(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.choose import Router, features, train_router
+from bot.choose import Router, features
 from bot.classify import Model, train
 from bot.engine import Engine
 from bot.errors import DataError
