@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 __all__ = ["refine"]
 
+# Quantities no support question is about ("the euro exchange rate" is not the premium in euro).
+_NEVER_SUPPORT = frozenset({"exchange_rates", "population"})
 _DIGITS = re.compile(r"^\d{1,6}$")
 _PERIODS: dict[str, Period] = {"h1": "H1", "h2": "H2", "q1": "Q1", "q2": "Q2", "q3": "Q3",
                                "q4": "Q4"}
@@ -65,9 +67,10 @@ def not_held(parsed: ParseResult, s: Signals) -> NotHeld | None:
     inside = {i for h in hits for i in range(h.start, h.end)}
     if any(not set(range(h.start, h.end)) <= inside for h in s.cats.get("returned", [])):
         return None
-    if isinstance(parsed, (Info, Help, Definition)) and not (s.has("count") or s.years):
-        return None
     longest = max(hits, key=lambda h: (h.end - h.start, -h.start))
+    if isinstance(parsed, (Info, Help, Definition)) and not (
+            s.has("count") or s.years or longest.value in _NEVER_SUPPORT):
+        return None
     return NotHeld(quantity=cast(Quantity, longest.value),
                    year=s.years[-1] if s.years else None)
 
@@ -122,7 +125,9 @@ def with_period(parsed: ParseResult, s: Signals) -> ParseResult:
     if period is None:
         return parsed
     if (isinstance(parsed, NoMatch) and s.has("count", "returned")) or (
-            isinstance(parsed, Ranking) and _rank_word_is_period(s)):
+            isinstance(parsed, Ranking) and _rank_word_is_period(s)) or (
+            # "النصف الأول من 2016": "of 2016" is said with the word for "from"
+            isinstance(parsed, (Change, Trend)) and len(set(s.years)) <= 1):
         return Total(year=s.years[-1] if s.years else None, period=period)
     if "period" in type(parsed).model_fields:
         return parsed.model_copy(update={"period": period})

@@ -178,6 +178,12 @@ class Store:
         years = self.indicator_years(indicator, series)
         return years[-1] if years else None
 
+    def observations(self) -> list[Observation]:
+        """Every stored figure, preferred or not (annual and part-of-year), for checks that
+        must cover them all."""
+        annual = [o for by_year in self._by_key.values() for obs in by_year.values() for o in obs]
+        return annual + [o for obs in self._periods.values() for o in obs]
+
     def period_figure(self, indicator: str, year: int, period: str,
                       series: str = "fedasil") -> Observation | None:
         """The value answers use for part of a year ('H1'), or None if never published."""
