@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from bot.datafiles import DATA_DIR
 from bot.answer import Fact
+from bot.datafiles import DATA_DIR
 from bot.lookup import Result, fact, run
 from bot.queries import FactCheck, NotHeld, Query, Total, Trend
 from bot.store import Store

@@ -42,6 +42,7 @@ __all__ = ["refine"]
 
 # Quantities no support question is about ("the euro exchange rate" is not the premium in euro).
 _NEVER_SUPPORT = frozenset({"exchange_rates", "population"})
+_MARKED_AFTER = frozenset({"tr", "ka", "ru", "uk", "ar"})
 _DIGITS = re.compile(r"^\d{1,6}$")
 _PERIODS: dict[str, Period] = {"h1": "H1", "h2": "H2", "q1": "Q1", "q2": "Q2", "q3": "Q3",
                                "q4": "Q4"}
@@ -80,10 +81,16 @@ def asked_year(s: Signals) -> int | None:
     'in 0', 'in 99999', 'in 1850', 'в 2090 году', '1850 წელს'."""
     if s.years:
         return None
-    marker_starts = {h.start for h in s.cats.get("year_marker", [])}
-    marker_ends = {h.end for h in s.cats.get("year_marker", [])}
+    markers = s.cats.get("year_marker", [])
+    marker_ends = {h.end for h in markers}
+    # Only languages that say the year word after the number ("1850 წელს", "1850'de"):
+    # elsewhere "2 jaar geleden" is two years ago, not the year 2.
+    after_starts = {h.start for h in markers if h.language in _MARKED_AFTER}
+    in_phrases = {i for h in s.hits if h.category not in ("country", "year_marker")
+                  for i in range(h.start, h.end)}
     for i, tok in enumerate(s.toks):
-        if _DIGITS.match(tok) and (i in marker_ends or i + 1 in marker_starts):
+        if _DIGITS.match(tok) and i not in in_phrases and (
+                i in marker_ends or i + 1 in after_starts):
             return int(tok)
     return None
 
