@@ -14,10 +14,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import yaml
-
 from bot.answer import Fact
-from bot.datafiles import DATA_DIR
 from bot.lookup import Result, fact, run
 from bot.queries import FactCheck, NotHeld, Query, Total, Trend
 from bot.store import Store
@@ -46,7 +43,12 @@ def run_within_limits(query: Query, store: Store, today: date, lang: str | None 
 
 @cache
 def not_held_publishers() -> dict[str, dict[str, str]]:
-    """Quantity → {publisher, url} for the quantities whose publisher is known."""
+    """Quantity → {publisher, url} for the quantities whose publisher is known (read on the
+    first such question: a cold `returnbot ask` does not pay for it)."""
+    import yaml
+
+    from bot.datafiles import DATA_DIR
+
     path = DATA_DIR / "not_held.yaml"
     doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in doc.items()}

@@ -364,3 +364,11 @@ def test_profiles_said_in_everyday_words(engine, lang):
     assert answer.query is not None
     assert (answer.query["kind"], answer.query["profile"]) == ("by_profile", profile)
     assert answer.query["year"] == 2019
+
+
+def test_every_publisher_in_the_not_held_file_is_marked_for_translation():
+    from bot.limits import not_held_publishers
+    from bot.render import NOT_HELD_PUBLISHERS
+
+    named = {v["publisher"] for v in not_held_publishers().values() if v.get("publisher")}
+    assert named and named <= set(NOT_HELD_PUBLISHERS)
