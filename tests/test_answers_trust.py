@@ -12,14 +12,16 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 import pytest
-from conftest import TODAY
 
 from bot.engine import Engine
 from bot.i18n import LANGUAGES
 from bot.provenance import CURATION_MARKS, PUBLISHER_LABELS
 from bot.store import Observation
+
+TODAY = date(2026, 11, 28)
 
 ASYLUM_APPLICATIONS_2023 = {
     "en": "How many asylum applications were there in 2023?",

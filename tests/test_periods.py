@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY
+
+TODAY = date(2026, 11, 28)
+ROOT = Path(__file__).resolve().parent.parent
 
 # The store holds one figure for the first half of 2016 (returns_half_year): 2,050.
 FIRST_HALF_2016 = {
