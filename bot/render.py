@@ -474,8 +474,15 @@ class Renderer:
 
     def _m_period_not_published(self, r: Result) -> str:
         d = r.details
-        text = self._("No figure was published for returns in %(period)s: the published "
-                      "figures are annual.") % {"period": self.period_name(d["period"], d["year"])}
+        if d["period"].startswith("M") and d["year"]:
+            month = date(d["year"], int(d["period"][1:]), 1)
+            text = self._("No figure was published for a single month (%(month)s): the "
+                          "published figures are annual.") % {
+                "month": format_skeleton("yMMMM", month, locale=self.lang)}
+        else:
+            text = self._("No figure was published for returns in %(period)s: the published "
+                          "figures are annual.") % {
+                "period": self.period_name(d["period"], d["year"])}
         years = sorted({y for y, p in d.get("published", []) if p == "H1"})
         if years:
             text += " " + self._("Only the total for the first half of the year was published, "

@@ -118,10 +118,16 @@ def with_asked_year(parsed: ParseResult, s: Signals) -> ParseResult:
 
 
 def asked_period(s: Signals) -> Period | None:
-    """'the first half of 2016', 'H1 2016', 'premier semestre 2016' → 'H1'."""
+    """'the first half of 2016', 'H1 2016', 'premier semestre 2016' → 'H1'; 'March 2016',
+    'в марте 2016 года' → 'M03' (a month name counts only right next to a year: "may")."""
+    year_at = [i for i, t in enumerate(s.toks) if t.isdigit() and int(t) in s.years]
     for h in s.cats.get("period", []):
         if h.value in _PERIODS:
             return _PERIODS[h.value]
+        if h.value.startswith("m") and any(  # Georgian puts the year first: "2016 წლის მარტში"
+                0 <= i - h.end <= 1 or (h.language == "ka" and 0 <= h.start - i - 1 <= 2)
+                for i in year_at):
+            return cast(Period, h.value.upper())
     return None
 
 

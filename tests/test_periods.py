@@ -145,3 +145,35 @@ def test_cli_json_carries_the_period_and_the_out_of_range_year(store_path):
     half, out_of_range = (json.loads(line) for line in out.stdout.splitlines())
     assert half["query"]["period"] == "H1" and [f["value"] for f in half["facts"]] == [2050]
     assert out_of_range["status"] == "no_data" and out_of_range["facts"] == []
+
+
+MARCH_2016 = {
+    "en": "How many returned in March 2016?",
+    "nl": "Hoeveel mensen keerden terug in maart 2016?",
+    "fr": "Combien de retours en mars 2016 ?",
+    "de": "Wie viele kehrten im März 2016 zurück?",
+    "es": "¿Cuántos regresaron en marzo de 2016?",
+    "pt": "Quantos voltaram em março de 2016?",
+    "ro": "Câți s-au întors în martie 2016?",
+    "ru": "Сколько вернулись в марте 2016 года?",
+    "uk": "Скільки повернулися в березні 2016 року?",
+    "tr": "Mart 2016'da kaç kişi döndü?",
+    "ar": "كم شخصا عاد في مارس 2016؟",
+    "ka": "რამდენი დაბრუნდა 2016 წლის მარტში?",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(MARCH_2016))
+def test_a_month_is_not_published_and_never_gets_the_annual_figure(engine, lang):
+    answer = engine.ask(MARCH_2016[lang], today=TODAY)
+    assert answer.language == lang
+    assert (answer.status, answer.facts) == ("no_data", [])
+    assert answer.query is not None
+    assert (answer.query["period"], answer.query["year"]) == ("M03", 2016)
+    assert engine.renderer(lang).number(ANNUAL_2016) not in answer.text
+
+
+def test_a_month_word_away_from_a_year_is_no_period(engine):
+    answer = engine.ask("How many returned in 2016? May I ask?", today=TODAY)
+    assert answer.query is not None and "period" not in answer.query
+    assert [f.value for f in answer.facts] == [ANNUAL_2016]
