@@ -31,8 +31,8 @@ Quantity = Literal["asylum_applications", "forced_returns", "work_permits", "vis
 __all__ = [
     "ByCountry", "ByProfile", "Change", "Clarify", "DestinationCountries", "Definition",
     "Dublin", "Families", "FactCheck", "Help", "Info", "Measure", "NoMatch", "NotHeld",
-    "ParseResult", "Period", "Profile", "Quantity", "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
-    "UnaccompaniedMinors",
+    "ParseResult", "Period", "Profile", "Quantity", "Query", "QUERY_ADAPTER", "Ranking",
+    "Reintegration", "Series", "Total", "Trend", "UnaccompaniedMinors",
 ]
 
 
