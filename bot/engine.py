@@ -18,7 +18,8 @@ from bot.answer import Action, Answer
 from bot.detect import MIN_WORDS, detect_language
 from bot.errors import StoreError
 from bot.i18n import DEFAULT_LANGUAGE, normalize_language
-from bot.lookup import Result, run
+from bot.limits import run_within_limits
+from bot.lookup import Result
 from bot.parse import parse
 from bot.queries import QUERY_ADAPTER, AskBack, Clarify, NoMatch, Query
 from bot.render import Renderer
@@ -27,6 +28,8 @@ from bot.store import Store
 __all__ = ["Engine"]
 
 log = logging.getLogger(__name__)
+# Answers with no year to step from: the question was about something that is not there.
+_NO_NEIGHBOUR_YEARS = frozenset({"year_out_of_range", "not_held"})
 
 
 class Engine:
@@ -143,7 +146,7 @@ class Engine:
         return self._answer(parsed, "", lang, today or date.today())
 
     def _answer(self, query: Query, text: str, lang: str, today: date) -> Answer:
-        result = run(query, self.store, today, lang)
+        result = run_within_limits(query, self.store, today, lang)
         r = self.renderer(lang)
         chart = result.chart
         if chart is not None:
@@ -171,7 +174,8 @@ class Engine:
         q = result.query.model_dump(mode="json")
         year = q.get("year") or next((f.year for f in result.facts), None)
         actions: list[Action] = []
-        if "year" in q and year and result.query.kind not in ("fact_check", "definition"):
+        if "year" in q and year and result.query.kind not in ("fact_check", "definition") and (
+                result.message not in _NO_NEIGHBOUR_YEARS):
             for delta, kind in ((-1, "previous_year"), (1, "next_year")):
                 actions.append(Action(label=str(year + delta), kind=kind,
                                       query={**q, "year": year + delta}))

@@ -38,8 +38,11 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
         # Quantities a claim can be about ("premiums", "forced"): cue categories of their own.
         cues = {**(doc.get("cues") or {}), **(doc.get("quantities") or {})}
         for name, phrases in cues.items():
-            category, _, value = str(name).partition("_") if name.startswith(
-                ("profile_", "topic_", "number_")) else (str(name), "", "")
+            # "profile_asylum_applicant@everyday": a further list for the same category,
+            # kept as its own key so that separate additions merge cleanly.
+            name = str(name).split("@", 1)[0]
+            category, _, value = name.partition("_") if name.startswith(
+                ("profile_", "topic_", "number_", "notheld_", "period_")) else (name, "", "")
             for phrase in phrases or []:
                 key = phrase_key(str(phrase)) if str(phrase) != "%" else "%"
                 if key:

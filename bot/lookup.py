@@ -119,12 +119,22 @@ def _total(q: Total, store: Store, today: date) -> Result:
     if obs is None:
         years = store.years("returns_total", q.series)
         return Result(q, "no_data", "no_total", details={"year": q.year, "years": years})
-    facts = [fact(obs)]
-    other_series = "government" if q.series == "fedasil" else "fedasil"
-    other = store.get("returns_total", obs.year, other_series)
-    if other is not None:
-        facts.append(fact(other))
+    facts = [fact(obs)] + [fact(o) for o in _other_count(q, obs, store)]
     return Result(q, "answered", "total", facts, details={"latest": q.year is None})
+
+
+def _other_count(q: Total, obs: Observation, store: Store) -> list[Observation]:
+    """The other series' total: Fedasil's figure beside the government count that was asked
+    for; the government count beside Fedasil's only where the data explains the difference
+    (the year's Dublin departures equal it), never with an explanation it does not back."""
+    if q.series == "government":
+        fed = store.get("returns_total", obs.year, "fedasil")
+        return [fed] if fed is not None else []
+    gov = store.get("returns_total", obs.year, "government")
+    dublin = store.get("dublin_departures", obs.year)
+    if gov is not None and dublin is not None and gov.value - obs.value == dublin.value:
+        return [gov, dublin]
+    return []
 
 
 def _by_country(q: ByCountry, store: Store, today: date) -> Result:
@@ -210,6 +220,7 @@ def _ranking(q: Ranking, store: Store, today: date) -> Result:
         return Result(q, "no_data", "no_ranking", details={
             "year": q.year, "years": store.indicator_years("rank_by_country")})
     ranks.sort(key=lambda o: (o.value, o.precision != "exact"))
+    ranks, conflicts = _one_per_place(ranks)
     shown = ranks[:q.top]
     facts = [fact(o) for o in shown]
     counts = [store.get("returns_by_country", o.year, "fedasil", o.country) for o in shown]
@@ -221,8 +232,25 @@ def _ranking(q: Ranking, store: Store, today: date) -> Result:
                           values=[c.value for c in counts if c is not None],
                           source=shown[0].source.url)
     return Result(q, "answered", "ranking", facts, chart=chart, details={
-        "latest": q.year is None, "year": year, "fewer": len(ranks) < q.top,
+        "latest": q.year is None, "year": year, "fewer": len(ranks) + len(conflicts) < q.top,
+        "conflicts": [c for c in conflicts if c["before"] in {o.country for o in shown}],
         "ordered": all(o.precision == "exact" for o in shown)})
+
+
+def _one_per_place(ranks: list[Observation]) -> tuple[list[Observation], list[dict[str, Any]]]:
+    """Sources that disagree on a place (2018: Georgia first in the 2019 release, Ukraine
+    listed first in 2018's) must not give two "no. 1": the better-sourced one (sorted first)
+    keeps the place, the other becomes a note on the conflict."""
+    kept: list[Observation] = []
+    conflicts: list[dict[str, Any]] = []
+    for o in ranks:
+        holder = next((k for k in kept if k.value == o.value), None)
+        if holder is None:
+            kept.append(o)
+        else:
+            conflicts.append({"country": o.country, "before": holder.country,
+                              "source": o.source})
+    return kept, conflicts
 
 
 def _series_obs(store: Store, year: int, country: str | None, series: str) -> Observation | None:

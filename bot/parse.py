@@ -46,6 +46,7 @@ from bot.queries import (
     Trend,
     UnaccompaniedMinors,
 )
+from bot.scope import refine
 from bot.text import normalize, tokens
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ MAX_CHARS = 500  # longer text is cut: no real question is longer, and parsing s
 _YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{3})+%?$|^\d+(?:[.,]\d+)?%?$")
 _STAT_KINDS = ("dublin", "premiums", "minors", "families", "destinations", "reintegration")
+# Words too small to tell languages apart ("in" before a year is English, Dutch and German).
+_NO_VOTE = frozenset({"year_marker"})
 
 
 @dataclass
@@ -107,7 +110,8 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     for h in hits:
         s.cats.setdefault(h.category, []).append(h)
         # One vote per language per phrase: Dutch "en" is a follow-up and a function word.
-        if (h.category != "country" or not h.fuzzy) and (h.language, h.start, h.end) not in voted:
+        if (h.category != "country" or not h.fuzzy) and h.category not in _NO_VOTE and (
+                h.language, h.start, h.end) not in voted:
             voted.add((h.language, h.start, h.end))
             s.votes[h.language] += h.end - h.start
     _drop_foreign_topic_words(s)
@@ -264,7 +268,7 @@ def parse(
     the hand-written rules choose)."""
     s = read_signals(text, lexicon)
     try:
-        return _interpret(s, today, _context(context), router), s
+        return refine(_interpret(s, today, _context(context), router), s, today), s
     except (ValidationError, ValueError, OverflowError):
         return NoMatch(), s
 

@@ -7,9 +7,16 @@ runner in `answer_query` (bot/query.py) and a template in `render`.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    model_serializer,
+)
 
 Series = Literal["fedasil", "government"]
 Profile = Literal["asylum_applicant", "rejected_applicant", "irregular_stay"]
@@ -21,12 +28,18 @@ ClaimIndicator = Literal[
     "unaccompanied_minors", "destination_countries_count", "premiums_paid",
     "returns_immigration_office", "forced_returns", "returns_all_types", "outreach_contacts",
 ]
+# The part of a year a figure covers: the whole year, a half, a quarter or a month.
+Period = Literal["year", "H1", "H2", "Q1", "Q2", "Q3", "Q4", "M01", "M02", "M03", "M04", "M05",
+                 "M06", "M07", "M08", "M09", "M10", "M11", "M12"]
+# Quantities people ask about that the store does not hold (publishers: data/not_held.yaml).
+Quantity = Literal["asylum_applications", "forced_returns", "work_permits", "visas",
+                   "regularisations", "population", "exchange_rates", "reception"]
 
 __all__ = [
     "AskBack", "ByCountry", "ByProfile", "Change", "ClaimIndicator", "ClaimPart", "Clarify",
-    "DestinationCountries", "Definition",
-    "Dublin", "Families", "FactCheck", "Help", "Info", "Measure", "NoMatch", "ParseResult",
-    "Premiums", "Profile", "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
+    "DestinationCountries", "Definition", "Dublin", "Families", "FactCheck", "Help", "Info",
+    "Measure", "NoMatch", "NotHeld", "ParseResult", "Period", "Premiums", "Profile", "Quantity",
+    "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
     "UnaccompaniedMinors",
 ]
 
@@ -36,10 +49,21 @@ class _Base(BaseModel):
 
 
 class _YearQuery(_Base):
-    """A question about one year; `year=None` means the latest year with that figure."""
+    """A question about one year; `year=None` means the latest year with that figure.
+    `period` narrows it to part of the year ("the first half of 2016")."""
 
     year: int | None = None
     series: Series = "fedasil"
+    period: Period = "year"
+
+    @model_serializer(mode="wrap")
+    def _annual_unsaid(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """The contract's query shape stays as it was for annual questions (the default):
+        `period` appears only when it narrows the year."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("period") == "year":
+            del data["period"]
+        return data
 
 
 class Total(_YearQuery):
@@ -167,6 +191,14 @@ class Info(_Base):
     country: str | None = None
 
 
+class NotHeld(_Base):
+    """A quantity ReturnBot holds no figures for (asylum applications, forced returns, …)."""
+
+    kind: Literal["not_held"] = "not_held"
+    quantity: Quantity
+    year: int | None = None
+
+
 class Help(_Base):
     """What the bot can answer."""
 
@@ -176,7 +208,7 @@ class Help(_Base):
 Query = Annotated[
     Total | ByCountry | ByProfile | Ranking | Change | Trend | Reintegration | Dublin
     | UnaccompaniedMinors | Families | DestinationCountries | Premiums | FactCheck | Definition
-    | Info | Help,
+    | Info | Help | NotHeld,
     Field(discriminator="kind"),
 ]
 QUERY_ADAPTER: TypeAdapter[Query] = TypeAdapter(Query)

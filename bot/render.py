@@ -18,11 +18,20 @@ from babel.numbers import format_decimal, format_percent
 from bot.answer import Fact
 from bot.i18n import translations
 from bot.lookup import Result
+from bot.provenance import N_, publisher_label
 from bot.store import Store
 
 __all__ = ["RTL_LANGUAGES", "Renderer", "country_name"]
 
 RTL_LANGUAGES = frozenset({"ar"})
+# The publishers named in data/not_held.yaml, marked for the catalogs.
+NOT_HELD_PUBLISHERS = (
+    N_("Commissioner General for Refugees and Stateless Persons (CGRS/CGVS)"),
+    N_("Immigration Office"),
+    N_("Statbel, the Belgian statistical office"),
+    N_("National Bank of Belgium"),
+    N_("Fedasil (reception network figures)"),
+)
 
 # Runs in the support texts that must read left to right inside Arabic: URLs, e-mail
 # addresses, and digit groups with their separators (0800 32 745, 02/488 97 77, 9:00–12:30),
@@ -138,8 +147,12 @@ class Renderer:
         if f.source is None:
             return ""
         s = f.source
+        publisher = publisher_label(s.publisher, self._)
+        if not s.title:  # no title was captured: say none rather than an empty one
+            return self._("Source: %(publisher)s (%(date)s), %(url)s") % {
+                "publisher": publisher, "date": self.date(s.published), "url": self.ltr(s.url)}
         return self._("Source: %(publisher)s, “%(title)s” (%(date)s), %(url)s") % {
-            "publisher": s.publisher, "title": s.title, "date": self.date(s.published),
+            "publisher": publisher, "title": s.title, "date": self.date(s.published),
             "url": self.ltr(s.url)}
 
     def series_name(self, series: str) -> str:
@@ -173,15 +186,19 @@ class Renderer:
         text += "\n" + self.source(f)
         if len(r.facts) > 1:
             other = r.facts[1]
-            if other.series == "government":
+            dublin = next((d for d in r.facts if d.indicator == "dublin_departures"), None)
+            if other.series == "government" and dublin is not None:
                 text += "\n\n" + _(
-                    "The government count for %(year)s is %(value)s: it also includes departures "
-                    "organised by the Immigration Office, such as voluntary Dublin departures."
-                ) % {"year": other.year, "value": self.value(other)}
+                    "The government count for %(year)s is %(value)s: it also includes the "
+                    "%(dublin)s voluntary Dublin departures organised by the Immigration Office."
+                ) % {"year": other.year, "value": self.value(other),
+                     "dublin": self.value(dublin)}
             else:
                 text += "\n\n" + _("Fedasil's own programme figure for %(year)s is %(value)s.") % {
                     "year": other.year, "value": self.value(other)}
             text += "\n" + self.source(other)
+            if dublin is not None:
+                text += "\n" + self.source(dublin)
         return text
 
     def _m_no_total(self, r: Result) -> str:
@@ -287,6 +304,12 @@ class Renderer:
                                   "not say they are ranked by number of returns.)")
         if r.details.get("fewer"):
             text += "\n" + self._("Only these countries were published for that year.")
+        for c in r.details.get("conflicts", []):
+            text += "\n" + self._("Sources disagree on this order: %(publisher)s (%(date)s) "
+                                  "lists %(country)s before %(other)s.") % {
+                "publisher": publisher_label(c["source"].publisher, self._),
+                "date": self.date(c["source"].published),
+                "country": self.country(c["country"]), "other": self.country(c["before"])}
         return text + "\n" + self.source(ranks[0])
 
     def _m_no_ranking(self, r: Result) -> str:
@@ -342,12 +365,14 @@ class Renderer:
         else:
             text = self._("Voluntary returns per year (%(series)s):") % {
                 "series": self.series_name(first.series)}
-        for f in r.facts:
+        points = [f for f in r.facts if not f.derived]
+        for f in points:
             text += f"\n{f.year}: {self.value(f)}"
         if r.details.get("missing") and first.country:
             text += "\n" + self._("No count was published for the other years.")
+        text += self._series_change(r)
         sources = []
-        for f in r.facts:
+        for f in points:
             line = self.source(f)
             if line not in sources:
                 sources.append(line)
@@ -421,6 +446,95 @@ class Renderer:
     def _m_destinations(self, r: Result) -> str:
         return self._simple(r, self._(
             "In %(year)s, people returned to %(value)s different countries."))
+
+    # What the store does not hold (bot/limits.py) --------------------------------------
+
+    def _series_change(self, r: Result) -> str:
+        change = next((f for f in r.facts if f.derived and f.indicator == "change_pct"), None)
+        if change is None:
+            return ""
+        return "\n" + self._("Change from %(base)s to %(year)s: %(change)s (computed by "
+                             "ReturnBot from the published figures).") % {
+            "base": change.base_year, "year": change.year, "change": self.value(change)}
+
+    def quantity_name(self, quantity: str) -> str:
+        names = {
+            "asylum_applications": self._("asylum applications"),
+            "forced_returns": self._("forced returns (deportations)"),
+            "work_permits": self._("work permits"),
+            "visas": self._("visas"),
+            "regularisations": self._("regularisations of residence"),
+            "population": self._("the population"),
+            "exchange_rates": self._("exchange rates"),
+            "reception": self._("people in reception (asylum reception network)"),
+        }
+        return names.get(quantity, quantity)
+
+    def _m_not_held(self, r: Result) -> str:
+        d = r.details
+        text = self._("ReturnBot holds only figures on assisted voluntary return from Belgium. "
+                      "It has no figures on %(quantity)s.") % {
+            "quantity": self.quantity_name(d["quantity"])}
+        if d.get("publisher"):
+            text += "\n" + self._("These figures are published by %(publisher)s: %(url)s") % {
+                "publisher": self._(d["publisher"]), "url": self.ltr(d["url"])}
+        return text
+
+    def _m_year_out_of_range(self, r: Result) -> str:
+        d = r.details
+        text = self._("There are no figures for the year %(year)s.") % {"year": d["year"]}
+        if d.get("first"):
+            text += " " + self._("Published figures cover %(first)s to %(last)s.") % {
+                "first": d["first"], "last": d["last"]}
+        return text
+
+    def period_name(self, period: str, year: int | None) -> str:
+        """A part of a year, as said after "in" ("the first half of 2016")."""
+        names = {
+            "H1": self._("the first half of %(year)s"),
+            "H2": self._("the second half of %(year)s"),
+            "Q1": self._("the first quarter of %(year)s"),
+            "Q2": self._("the second quarter of %(year)s"),
+            "Q3": self._("the third quarter of %(year)s"),
+            "Q4": self._("the fourth quarter of %(year)s"),
+        }
+        return names.get(period, f"{period} %(year)s") % {"year": year or ""}
+
+    def _m_period(self, r: Result) -> str:
+        f = r.facts[0]
+        return self._("In %(period)s, %(value)s people returned voluntarily from Belgium with "
+                      "Fedasil's programme.") % {
+            "period": self.period_name(r.details["period"], f.year),
+            "value": self.value(f)} + "\n" + self.source(f)
+
+    def _m_period_check(self, r: Result) -> str:
+        f, d = r.facts[0], r.details
+        values = {"period": self.period_name(d["period"], f.year), "value": self.value(f),
+                  "claimed": self.number(d["claimed"])}
+        if d["exact"]:
+            text = self._("Yes: in %(period)s, %(value)s people returned voluntarily (the "
+                          "published figure).") % values
+        else:
+            text = self._("No: in %(period)s, %(value)s people returned voluntarily, not "
+                          "%(claimed)s.") % values
+        return text + "\n" + self.source(f)
+
+    def _m_period_not_published(self, r: Result) -> str:
+        d = r.details
+        if d["period"].startswith("M") and d["year"]:
+            month = date(d["year"], int(d["period"][1:]), 1)
+            text = self._("No figure was published for a single month (%(month)s): the "
+                          "published figures are annual.") % {
+                "month": format_skeleton("yMMMM", month, locale=self.lang)}
+        else:
+            text = self._("No figure was published for returns in %(period)s: the published "
+                          "figures are annual.") % {
+                "period": self.period_name(d["period"], d["year"])}
+        years = sorted({y for y, p in d.get("published", []) if p == "H1"})
+        if years:
+            text += " " + self._("Only the total for the first half of the year was published, "
+                                 "for: %(years)s.") % {"years": ", ".join(map(str, years))}
+        return text
 
     def _m_no_figure(self, r: Result) -> str:
         years = r.details.get("years") or []
