@@ -457,7 +457,8 @@ class Renderer:
                              "ReturnBot from the published figures).") % {
             "base": change.base_year, "year": change.year, "change": self.value(change)}
 
-    def quantity_name(self, quantity: str) -> str:
+    def held_quantity_name(self, quantity: str) -> str:
+        """The name of a quantity the store does not hold ("asylum applications")."""
         names = {
             "asylum_applications": self._("asylum applications"),
             "forced_returns": self._("forced returns (deportations)"),
@@ -474,7 +475,7 @@ class Renderer:
         d = r.details
         text = self._("ReturnBot holds only figures on assisted voluntary return from Belgium. "
                       "It has no figures on %(quantity)s.") % {
-            "quantity": self.quantity_name(d["quantity"])}
+            "quantity": self.held_quantity_name(d["quantity"])}
         if d.get("publisher"):
             text += "\n" + self._("These figures are published by %(publisher)s: %(url)s") % {
                 "publisher": self._(d["publisher"]), "url": self.ltr(d["url"])}
