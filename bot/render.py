@@ -40,11 +40,6 @@ _LTR_RUN = re.compile(
     r"(?:https?://|www\.)[^\s()،؛]*[^\s().,;:،؛]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[\d :/.–-]*\d|\d")
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
-
-
 # Short names of what a question can ask for, for ask-back buttons ("Do you mean: …?").
 _KIND_LABELS = {
     "total": N_("the number of voluntary returns"),
