@@ -7,7 +7,7 @@ export RETURNBOT_DB_PATH ?= var/returnbot.db
 
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: setup catalogs constraints store run test lint bench messages clean
+.PHONY: setup catalogs constraints store run test lint bench eval messages clean
 
 # Every version comes from constraints.txt, the build tools' too (hence no build isolation).
 $(STAMP): pyproject.toml constraints.txt
@@ -41,6 +41,12 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# Accuracy: the question tables (first run of tests/fresh/ is in the README) and the router's
+# cross-validated accuracy on the example bank.
+eval: store
+	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python scripts/evaluate.py --cv
 
 bench: store
 	$(BIN)/python scripts/bench.py

@@ -21,7 +21,8 @@ from bot.engine import Engine
 __all__ = ["Outcome", "Score", "check", "load_table", "score_table"]
 
 DEFAULT_TODAY = date(2026, 11, 28)
-_QUERY_FIELDS = ("kind", "year", "base_year", "country", "profile", "topic", "series")
+_QUERY_FIELDS = ("kind", "year", "base_year", "country", "profile", "topic", "series", "period",
+                 "quantity")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Outcome:
     wrong_number: bool
     problems: list[str]
     answer: Answer
+    wrong_verdict: bool = False
 
 
 @dataclass
@@ -49,6 +51,10 @@ class Score:
     @property
     def wrong_numbers(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.wrong_number]
+
+    @property
+    def wrong_verdicts(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.wrong_verdict]
 
 
 def load_table(path: Path) -> list[dict[str, Any]]:
@@ -73,6 +79,8 @@ def ask(engine: Engine, row: dict[str, Any]) -> Answer:
 def check(answer: Answer, expect: dict[str, Any]) -> tuple[list[str], bool]:
     """Return the differences from `expect`, and whether a wrong number was stated."""
     problems = []
+    if "verdict" in expect and answer.verdict != expect["verdict"]:
+        problems.append(f"verdict {answer.verdict!r} != {expect['verdict']!r}")
     if answer.status != expect.get("status"):
         problems.append(f"status {answer.status} != {expect.get('status')}")
     query = answer.query or {}
@@ -103,12 +111,20 @@ def check(answer: Answer, expect: dict[str, Any]) -> tuple[list[str], bool]:
 
 
 def score_table(engine: Engine, path: Path) -> Score:
-    """Run every question of a table and check it."""
+    """Run every question of a table and check it. Asking back is right only for a row
+    marked `ambiguous: true` (a human could not tell either); a wrong verdict is a defect
+    like a wrong number (a verdict was given, and it is not the expected one)."""
     score = Score(path.stem)
     for row in load_table(path):
         answer = ask(engine, row)
-        problems, wrong = check(answer, row.get("expect") or {})
-        score.outcomes.append(Outcome(str(row["q"]), not problems, wrong, problems, answer))
+        expect = row.get("expect") or {}
+        problems, wrong = check(answer, expect)
+        if row.get("ambiguous") and answer.status == "clarify" and not answer.facts:
+            problems, wrong = [], False
+        wrong_verdict = bool("verdict" in expect and answer.verdict is not None
+                             and answer.verdict != expect["verdict"])
+        score.outcomes.append(Outcome(str(row["q"]), not problems, wrong, problems, answer,
+                                      wrong_verdict))
     return score
 
 
