@@ -102,6 +102,7 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     hits = lexicon.match(toks)
     taken = {i for h in hits for i in range(h.start, h.end)}
     hits += lexicon.fuzzy_countries(toks, taken)
+    hits += _country_codes(text[:MAX_CHARS], toks, taken)
     # A topic keyword that is a country name ("moldova") names the country, not the topic.
     country_spans = {(h.start, h.end) for h in hits if h.category == "country"}
     hits = [h for h in hits if h.category != "topic" or (h.start, h.end) not in country_spans]
@@ -125,8 +126,27 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
 
 
 # "70 %" (French spacing) and "%70" (Turkish order) are the percentage "70%".
-_PERCENT_APART = re.compile(r"(\d)\s+%")
+_PERCENT_APART = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s+%")  # never "2022 %"
 _PERCENT_BEFORE = re.compile(r"%(\d{1,3}(?:[.,]\d+)?)(?![\d.,])")  # never "% 2022"
+
+
+# Two capital letters that staff type for a country ("GE 2023?"), unless they are a word.
+_CODE = re.compile(r"(?<![\w-])([A-Z]{2})(?![\w-])")
+_NOT_CODES = frozenset({"OK", "NO", "IN", "TO", "ME", "AM", "AT", "IS", "IT", "OR", "AN", "AS",
+                        "BY", "DO", "GO", "HI", "IF", "MY", "OF", "ON", "SO", "UP", "WE", "ID",
+                        "TV", "PS", "BE"})
+
+
+def _country_codes(text: str, toks: list[str], taken: set[int]) -> list[Hit]:
+    """ISO codes written in capitals ("GE 2023?", "top MD"): the country, like its name."""
+    from bot.countries import COUNTRY_CODES
+
+    codes = {c for c in _CODE.findall(text) if c in COUNTRY_CODES and c not in _NOT_CODES}
+    # Only where staff write them: next to a year, or as (nearly) the whole message; "an MP
+    # said…" names no country.
+    return [Hit("country", tok.upper(), "", i, i + 1, fuzzy=True) for i, tok in enumerate(toks)
+            if i not in taken and tok.upper() in codes and (len(toks) <= 3 or any(
+                _YEAR.match(t) for t in toks[max(0, i - 1):i + 2]))]
 
 
 def _drop_foreign_topic_words(s: Signals) -> None:
@@ -307,6 +327,13 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
     if not s.hits and not s.years and ranked.confidence < _UNKNOWN_WORDS_CONFIDENCE:
         return NoMatch()  # no word the bot knows, and the model is unsure: "{0} {1} {__class__}"
     built: list[tuple[ParseResult, float]] = []
+    if is_claim(s) and ranked.best != "definition":
+        # The rules found a number stated as a claim ("is it true that 155 left under Dublin
+        # in 2023?"): it is checked as the quantity the model read, never answered as that
+        # quantity's figure alone.
+        check = _fact_check(s, today)
+        if check is not None:
+            return check
     for kind, p in ranked.ranked:
         query = _build(kind, s, today, router)
         if query is not None and all(query != q for q, _ in built):
@@ -348,7 +375,7 @@ def _answerable(q: ParseResult) -> bool:
 def _ask_back_topic(info: Info, s: Signals, router: Router) -> ParseResult:
     """Two support topics about as likely: ask which one (the answers are long)."""
     ranked = router.topic(s).ranked
-    if len(ranked) >= 2 and ranked[0][1] - ranked[1][1] < router.ask_back_margin:
+    if len(ranked) >= 2 and ranked[0][1] - ranked[1][1] < router.topic_ask_back_margin:
         return AskBack(options=(info, info.model_copy(update={"topic": ranked[1][0]})))
     return info
 
