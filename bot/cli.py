@@ -55,7 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     _answer_options(chat)
 
     sub.add_parser("run", help="run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else chat")
+    _serve_parser(sub)
     return p
+
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser("serve", help="serve the store and questions on a web page (Datasette)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8001, help="port to listen on")
+    serve.add_argument("--sql", action="store_true",
+                       help="allow arbitrary read-only SQL (with a time limit)")
+    serve.add_argument("--db", type=Path, default=None)
 
 
 def _answer_options(p: argparse.ArgumentParser) -> None:
@@ -76,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(args, db_path, sys.stdin, sys.stdout)
         if args.command == "chat":
             return _chat(args, db_path, sys.stdin, sys.stdout)
+        if args.command == "serve":
+            return _serve(args, db_path)
         return _run(db_path)
     except BrokenPipeError:  # `returnbot ask … | head`: the reader left, nothing to report
         sys.stderr.close()
@@ -188,6 +200,14 @@ def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO
                             today=args.today)
         context = answer.query or context
         print(answer.text + "\n", file=stdout, flush=True)
+
+
+def _serve(args: argparse.Namespace, db_path: Path) -> int:
+    from bot.web.serve import serve
+
+    _require_store(db_path)
+    serve(db_path, host=args.host, port=args.port, sql=args.sql)
+    return 0
 
 
 def _run(db_path: Path) -> int:
