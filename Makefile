@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RETURNBOT_DB_PATH ?= var/returnbot.db
 
-.PHONY: setup catalogs store run test lint bench messages clean
+.PHONY: setup catalogs store run test lint bench messages clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,16 @@ lint: setup
 	$(BIN)/mypy bot
 	[ ! -f Dockerfile ] || $(BIN)/hadolint Dockerfile
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest -q
+
+# The web page's browser tests drive Debian's Chromium through Playwright, never a browser
+# downloaded at run time: install it from the system's packages when missing (CI runs as root).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+	    -y -qq --no-install-recommends chromium chromium-driver >/dev/null; }
 
 bench: store
 	$(BIN)/python scripts/bench.py
