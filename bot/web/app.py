@@ -59,7 +59,8 @@ class _QuestionRouter:
         if path == "/ask.json":
             page = self.pages.ask_json(query)
         elif path == "/ask":
-            page = self.pages.ask(query, accept)
+            origin = f"{scope.get('scheme', 'http')}://{request.headers.get('host', 'localhost')}"
+            page = self.pages.ask(query, accept, origin)
         else:
             page = self.pages.home(query, accept)
         response = await self._response(page)

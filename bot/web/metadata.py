@@ -107,8 +107,21 @@ def metadata(db_path: Path) -> dict[str, Any]:
     }
 
 
+# Columns the store's `columns` table leaves out (its own, the build table's, the index's).
+_MORE_COLUMNS: dict[str, dict[str, str]] = {
+    "meta": {"key": "What the value is (schema_version, data_fingerprint)",
+             "value": "The value"},
+    "columns": {"table": "Table name", "column": "Column name",
+                "description": "What the column holds"},
+    "content_fts": {"title": "Indexed topic title", "text": "Indexed information text",
+                    "keywords": "Indexed keywords"},
+}
+
+
 def _tables(db_path: Path) -> dict[str, Any]:
     columns = _column_descriptions(db_path)
+    for table, described in _MORE_COLUMNS.items():
+        columns[table] = {**described, **columns.get(table, {})}
     return {name: {"title": title, "description": description,
                    "columns": columns.get(name, {})}
             for name, (title, description) in TABLES.items()}

@@ -63,8 +63,9 @@ class Pages:
         context["headlines"] = self._headline_cards(lang)
         return Page(200, "returnbot_home.html", context)
 
-    def ask(self, query: dict[str, str], accept_language: str) -> Page:
-        """The answer to `q` as a page: text, sources, chart, verdict, suggestions."""
+    def ask(self, query: dict[str, str], accept_language: str, origin: str = "") -> Page:
+        """The answer to `q` as a page: text, sources, chart, verdict, suggestions;
+        `origin` (scheme and host) makes the page's own URL absolute for ClaimReview."""
         try:
             params = ask_params(query)
         except BadParameter as e:
@@ -72,7 +73,7 @@ class Pages:
         answer = self._answer(params)
         context = self._frame(answer.language, question=params.question,
                               switch={"q": params.question})
-        context.update(self._answer_context(answer, query))
+        context.update(self._answer_context(answer, origin + "/ask?" + urlencode(query)))
         return Page(200, "returnbot_ask.html", context)
 
     def ask_json(self, query: dict[str, str]) -> Page:
@@ -106,7 +107,7 @@ class Pages:
             "database": self.database,
         }
 
-    def _answer_context(self, answer: Answer, query: dict[str, str]) -> dict[str, Any]:
+    def _answer_context(self, answer: Answer, page_url: str) -> dict[str, Any]:
         r = self.engine.renderer(answer.language)
         figures = [self._figure(f, r) for f in answer.facts]
         context: dict[str, Any] = {
@@ -126,7 +127,7 @@ class Pages:
             main = answer.facts[0] if answer.facts else None
             context["check"] = {"verdict": name, "label": label,
                                 "figure": self._figure(main, r) if main else None}
-            review = claim_review(answer, name, label, "/ask?" + urlencode(query))
+            review = claim_review(answer, name, label, page_url)
             # "</" must not close the script element early.
             context["json_ld"] = Markup(json.dumps(review, ensure_ascii=False)
                                         .replace("</", "<\\/"))

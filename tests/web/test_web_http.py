@@ -180,6 +180,7 @@ def test_a_fact_check_shows_verdict_published_figure_and_source_with_claim_revie
     assert re.search(r'<h3>Published figure</h3><p><strong>2,952</strong>', page)
     review = _claim_review(page)
     assert review["@type"] == "ClaimReview" and review["claimReviewed"] == claim
+    assert review["url"].startswith(str(http.base_url).rstrip("/") + "/ask?q=Is+it+true")
     assert review["reviewRating"]["ratingValue"] == rating
     assert review["isBasedOn"][0]["url"].startswith("https://www.fedasil.be/")
 
