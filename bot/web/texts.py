@@ -10,6 +10,7 @@ from functools import cache
 
 from bot.answer import SourceRef
 from bot.i18n import LANGUAGES, translations
+from bot.render import RTL_LANGUAGES
 from bot.web.params import MAX_QUESTION_CHARS, BadParameter
 from bot.web.verdict import Verdict
 
@@ -74,5 +75,11 @@ def citation(source: SourceRef, date_text: str, lang: str) -> str:
     """A citation a journalist can paste: publisher, title, date and URL, in `lang`."""
     _ = translations(lang).gettext
     return _("%(publisher)s, “%(title)s”, %(date)s, %(url)s") % {
-        "publisher": source.publisher, "title": source.title, "date": date_text,
-        "url": source.url}
+        "publisher": _isolated(source.publisher, lang), "title": _isolated(source.title, lang),
+        "date": date_text, "url": _isolated(source.url, lang)}
+
+
+def _isolated(text: str, lang: str) -> str:
+    """In right-to-left text, a name, title or URL in another script keeps its own order and
+    does not drag the punctuation around it (Unicode first-strong isolate)."""
+    return f"\u2068{text}\u2069" if lang in RTL_LANGUAGES else text

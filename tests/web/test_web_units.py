@@ -6,10 +6,11 @@ import sqlite3
 
 import pytest
 
-from bot.answer import Answer
+from bot.answer import Answer, SourceRef
 from bot.web.metadata import TABLES, metadata
 from bot.web.pages import accepted_language, linked
 from bot.web.params import MAX_QUESTION_CHARS, BadParameter, ask_params
+from bot.web.texts import citation
 from bot.web.verdict import claim_review, verdict
 from tests.conftest import TODAY
 
@@ -94,3 +95,12 @@ def test_linked_escapes_html_and_links_urls_without_the_closing_punctuation():
 ])
 def test_the_browser_language_picks_the_first_product_language(header, lang):
     assert accepted_language(header) == lang
+
+
+def test_a_citation_is_in_the_page_language_and_isolates_latin_parts_in_arabic():
+    source = SourceRef(publisher="Fedasil", title="3,000 voluntary returns in 2023",
+                       url="https://www.fedasil.be/x", published="2024-02-06", language="en")
+    assert citation(source, "6 februari 2024", "nl") == (
+        "Fedasil, ‘3,000 voluntary returns in 2023’, 6 februari 2024, https://www.fedasil.be/x")
+    arabic = citation(source, "6 فبراير 2024", "ar")
+    assert "\u2068https://www.fedasil.be/x\u2069" in arabic and "،" in arabic
