@@ -13,7 +13,7 @@ loaded by 50 keep-alive HTTP/1.1 connections from this process:
 Questions cycle through the golden tables (every language, each with its `lang` and the
 tables' `today`). The two endpoints are measured alternately, `--repeat` times.
 
-    .venv/bin/python scripts/bench_web.py [--clients 50] [--seconds 5] [--rate 500] [--repeat 3]
+    .venv/bin/python scripts/bench_web.py [--clients 50] [--seconds 5] [--rate 100] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     p.add_argument("--clients", type=int, default=50)
     p.add_argument("--seconds", type=float, default=5.0)
-    p.add_argument("--rate", type=float, default=500.0,
+    p.add_argument("--rate", type=float, default=100.0,
                    help="requests per second of all clients together, for the paced run")
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args()

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from datasette.app import Datasette
 from datasette.utils.asgi import Request, Response
@@ -54,7 +55,7 @@ class _QuestionRouter:
             await self.datasette_app(scope, receive, send)
             return
         request = Request(scope, receive)
-        query = {key: request.args.get(key) for key in request.args}
+        query = _query(scope)
         accept = request.headers.get("accept-language", "")
         if path == "/ask.json":
             page = self.pages.ask_json(query)
@@ -75,6 +76,16 @@ class _QuestionRouter:
         await self.datasette.invoke_startup()
         html = await self.datasette.render_template(page.template, page.context)
         return Response.html(html, status=page.status)
+
+
+def _query(scope: Scope) -> dict[str, str]:
+    """The query string's parameters, the first value of each (parsed once: Datasette's
+    `request.args` parses again on every access)."""
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"),
+                                keep_blank_values=True):
+        query.setdefault(key, value)
+    return query
 
 
 def _logged(app: ASGIApp) -> ASGIApp:

@@ -17,7 +17,6 @@ from markupsafe import Markup, escape
 
 from bot.answer import Answer, Fact
 from bot.chart import render_png
-from bot.cli import json_line
 from bot.engine import Engine
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalize_language
 from bot.render import RTL_LANGUAGES, Renderer
@@ -25,7 +24,7 @@ from bot.web.params import AskParams, BadParameter, ask_params, page_language
 from bot.web.texts import citation, problem_text, ui_texts, verdict_label
 from bot.web.verdict import claim_review, verdict
 
-__all__ = ["Page", "Pages", "accepted_language"]
+__all__ = ["Page", "Pages", "accepted_language", "contract_json", "linked"]
 
 _URL_RE = re.compile(r"https?://[^\s\u2066-\u2069<>\"]+")
 # The headline questions of the home page, as engine queries (latest published year).
@@ -83,7 +82,7 @@ class Pages:
         except BadParameter as e:
             body = json.dumps({"error": e.problem, "message": problem_text(e, DEFAULT_LANGUAGE)})
             return Page(400, json_body=body)
-        return Page(200, json_body=json_line(self._answer(params)))
+        return Page(200, json_body=contract_json(self._answer(params)))
 
     def _answer(self, params: AskParams) -> Answer:
         # The engine answers from memory in well under a millisecond: a thread hop would cost
@@ -181,6 +180,14 @@ def linked(text: str) -> Markup:
         last = m.start() + len(url)
     out.append(escape(text[last:]))
     return Markup("").join(out)
+
+
+def contract_json(answer: Answer) -> str:
+    """The answer contract as `returnbot ask --json` prints it (`bot.cli.json_line`): the same
+    characters escaped, by three replacements, several times faster than `str.translate`."""
+    text = json.dumps(answer.contract(), ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace(
+        "\x85", "\\u0085")
 
 
 def accepted_language(header: str) -> str:

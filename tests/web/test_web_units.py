@@ -7,8 +7,9 @@ import sqlite3
 import pytest
 
 from bot.answer import Answer, SourceRef
+from bot.cli import json_line
 from bot.web.metadata import TABLES, metadata
-from bot.web.pages import accepted_language, linked
+from bot.web.pages import accepted_language, contract_json, linked
 from bot.web.params import MAX_QUESTION_CHARS, BadParameter, ask_params
 from bot.web.texts import citation
 from bot.web.verdict import claim_review, verdict
@@ -104,3 +105,12 @@ def test_a_citation_is_in_the_page_language_and_isolates_latin_parts_in_arabic()
         "Fedasil, ‘3,000 voluntary returns in 2023’, 6 februari 2024, https://www.fedasil.be/x")
     arabic = citation(source, "6 فبراير 2024", "ar")
     assert "\u2068https://www.fedasil.be/x\u2069" in arabic and "،" in arabic
+
+
+@pytest.mark.parametrize("question", [
+    "How many returned in 2023?", "Is it true that 3,000 returned in 2023?",
+    "line\u2028separator\u2029and\x85next line 2023", "كم عدد العائدين في 2023؟",
+])
+def test_the_contract_json_is_byte_for_byte_the_cli_json_line(question, engine):
+    answer = engine.ask(question, today=TODAY)
+    assert contract_json(answer) == json_line(answer)
