@@ -61,7 +61,7 @@ class _QuestionRouter:
             page = self.pages.ask_json(query)
         elif path == "/ask":
             origin = f"{scope.get('scheme', 'http')}://{request.headers.get('host', 'localhost')}"
-            page = self.pages.ask(query, accept, origin)
+            page = await self.pages.ask(query, accept, origin)
         else:
             page = self.pages.home(query, accept)
         response = await self._response(page)

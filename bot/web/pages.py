@@ -6,6 +6,7 @@ template; no wording is built here (texts.py) and no SQL is run here (the engine
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
@@ -15,7 +16,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from bot.answer import Answer, Fact
+from bot.answer import Answer, ChartData, Fact
 from bot.chart import render_png
 from bot.engine import Engine
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalize_language
@@ -62,7 +63,7 @@ class Pages:
         context["headlines"] = self._headline_cards(lang)
         return Page(200, "returnbot_home.html", context)
 
-    def ask(self, query: dict[str, str], accept_language: str, origin: str = "") -> Page:
+    async def ask(self, query: dict[str, str], accept_language: str, origin: str = "") -> Page:
         """The answer to `q` as a page: text, sources, chart, verdict, suggestions;
         `origin` (scheme and host) makes the page's own URL absolute for ClaimReview."""
         try:
@@ -73,7 +74,15 @@ class Pages:
         context = self._frame(answer.language, question=params.question,
                               switch={"q": params.question})
         context.update(self._answer_context(answer, origin + "/ask?" + urlencode(query)))
+        if answer.chart is not None:
+            context["chart"] = await self._chart(answer.chart, answer.language)
         return Page(200, "returnbot_ask.html", context)
+
+    async def _chart(self, chart: ChartData, lang: str) -> dict[str, str]:
+        """The chart as an inline PNG; drawn off the event loop (tens of milliseconds)."""
+        png = await asyncio.to_thread(render_png, chart, number=self.engine.renderer(lang).number)
+        src = "data:image/png;base64," + base64.b64encode(png).decode()
+        return {"title": chart.title, "src": src}
 
     def ask_json(self, query: dict[str, str]) -> Page:
         """The answer contract, exactly as `returnbot ask --json` prints it."""
@@ -116,10 +125,6 @@ class Pages:
             "suggestions": [(s, _link({"q": s}, answer.language)) for s in answer.suggestions],
             "chart": None, "check": None, "json_ld": None,
         }
-        if answer.chart is not None:
-            png = render_png(answer.chart, number=r.number)
-            context["chart"] = {"title": answer.chart.title,
-                                "src": "data:image/png;base64," + base64.b64encode(png).decode()}
         name = verdict(answer)
         if name is not None:
             label = verdict_label(name, answer.language)
