@@ -125,17 +125,23 @@ class Pages:
             "suggestions": [(s, _link({"q": s}, answer.language)) for s in answer.suggestions],
             "chart": None, "check": None, "json_ld": None,
         }
-        name = verdict(answer)
-        if name is not None:
-            label = verdict_label(name, answer.language)
-            main = answer.facts[0] if answer.facts else None
-            context["check"] = {"verdict": name, "label": label,
-                                "figure": self._figure(main, r) if main else None}
-            review = claim_review(answer, name, label, page_url)
-            # "</" must not close the script element early.
-            context["json_ld"] = Markup(json.dumps(review, ensure_ascii=False)
-                                        .replace("</", "<\\/"))
+        context.update(self._check_context(answer, r, page_url))
         return context
+
+    def _check_context(self, answer: Answer, r: Renderer, page_url: str) -> dict[str, Any]:
+        """A fact check's verdict beside the published figure, and its ClaimReview JSON-LD."""
+        name = verdict(answer)
+        if name is None:
+            return {}
+        label = verdict_label(name, answer.language)
+        main = answer.facts[0] if answer.facts else None
+        review = json.dumps(claim_review(answer, name, label, page_url), ensure_ascii=False)
+        return {
+            "check": {"verdict": name, "label": label,
+                      "figure": self._figure(main, r) if main else None},
+            # "</" must not close the script element early.
+            "json_ld": Markup(review.replace("</", "<\\/")),
+        }
 
     def _figure(self, f: Fact, r: Renderer) -> dict[str, Any]:
         what = f"{f.year}" + (f" · {r.country(f.country)}" if f.country else "")

@@ -218,7 +218,8 @@ def test_the_conflicts_view_lists_both_published_2022_reintegration_shares(http)
     rows = http.get("/returnbot/conflicts.json", params={"_shape": "array"}).json()
     shares = {(r["value"], r["preferred"]) for r in rows
               if r["indicator"] == "reintegration_share" and r["year"] == 2022}
-    assert shares == {(74.0, 0), (73.0, 1)} or {v for v, _ in shares} == {74.0, 73.0}
+    # The 2023 release revised the 2022 release's 74% to 73%; answers use the newer one.
+    assert shares == {(74.0, 0), (73.0, 1)}
     assert all(r["url"].startswith("http") for r in rows)
 
 
@@ -265,3 +266,10 @@ def test_arbitrary_sql_with_sql_is_on_and_time_limited(sql_server):
 def test_the_store_is_served_immutable_and_read_only(http):
     databases = http.get("/-/databases.json").json()
     assert [(d["name"], d["is_mutable"]) for d in databases] == [("returnbot", False)]
+
+
+def test_a_question_with_markup_is_shown_as_text_everywhere_including_the_json_ld(http):
+    claim = "Is it true that 3,500 people returned in 2023? </script><script>alert(1)</script>"
+    page = http.get("/ask", params={"q": claim, "lang": "en"}).text
+    assert "<script>alert(1)" not in page
+    assert _claim_review(page)["claimReviewed"] == claim
