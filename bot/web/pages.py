@@ -139,8 +139,8 @@ class Pages:
         return {
             "check": {"verdict": name, "label": label,
                       "figure": self._figure(main, r) if main else None},
-            # "</" must not close the script element early.
-            "json_ld": Markup(review.replace("</", "<\\/")),
+            # No "<" may reach the script element ("</script", "<!--"): JSON's own escape.
+            "json_ld": Markup(review.replace("<", "\\u003c")),
         }
 
     def _figure(self, f: Fact, r: Renderer) -> dict[str, Any]:
