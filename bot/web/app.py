@@ -51,21 +51,26 @@ class _QuestionRouter:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path") if scope["type"] == "http" else None
-        if path not in ("/", "/ask", "/ask.json"):
+        if path is None or path not in ("/", "/ask", "/ask.json"):
             await self.datasette_app(scope, receive, send)
             return
-        request = Request(scope, receive)
+        if scope["method"] not in ("GET", "HEAD"):
+            await Response.text("Method not allowed", status=405,
+                                headers={"allow": "GET, HEAD"}).asgi_send(send)
+            return
+        page = await self._page(path, scope, Request(scope, receive))
+        response = await self._response(page)
+        await response.asgi_send(send)
+
+    async def _page(self, path: str, scope: Scope, request: Any) -> Page:
         query = _query(scope)
         accept = request.headers.get("accept-language", "")
         if path == "/ask.json":
-            page = self.pages.ask_json(query)
-        elif path == "/ask":
+            return self.pages.ask_json(query)
+        if path == "/ask":
             origin = f"{scope.get('scheme', 'http')}://{request.headers.get('host', 'localhost')}"
-            page = await self.pages.ask(query, accept, origin)
-        else:
-            page = self.pages.home(query, accept)
-        response = await self._response(page)
-        await response.asgi_send(send)
+            return await self.pages.ask(query, accept, origin)
+        return self.pages.home(query, accept)
 
     async def _response(self, page: Page) -> Any:
         if page.json_body is not None:

@@ -273,3 +273,10 @@ def test_a_question_with_markup_is_shown_as_text_everywhere_including_the_json_l
     page = http.get("/ask", params={"q": claim, "lang": "en"}).text
     assert "<script>alert(1)" not in page
     assert _claim_review(page)["claimReviewed"] == claim
+
+
+@pytest.mark.parametrize("path", ["/", "/ask", "/ask.json"])
+def test_the_question_pages_answer_only_get_and_head(path, http):
+    refused = http.post(path, params={"q": "How many returned in 2023?"})
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"
+    assert http.head(path, params={"q": "How many returned in 2023?"}).status_code == 200
