@@ -7,7 +7,7 @@ export RETURNBOT_DB_PATH ?= var/returnbot.db
 
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: setup catalogs constraints store run test lint bench eval messages clean
+.PHONY: setup catalogs constraints store run test lint bench eval messages clean browser
 
 # Every version comes from constraints.txt, the build tools' too (hence no build isolation).
 $(STAMP): pyproject.toml constraints.txt
@@ -39,7 +39,7 @@ lint: setup
 	$(BIN)/mypy bot
 	[ ! -f Dockerfile ] || $(BIN)/hadolint Dockerfile
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 # Accuracy: the question tables (first run of tests/fresh/ is in the README) and the router's
@@ -47,6 +47,14 @@ test: lint
 eval: store
 	$(BIN)/python scripts/evaluate.py
 	$(BIN)/python scripts/evaluate.py --cv
+
+# The web page's browser tests drive Debian's Chromium through Playwright, never a browser
+# downloaded at run time: install it from the system's packages when missing (CI runs as root).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+	    -y -qq --no-install-recommends chromium chromium-driver >/dev/null; }
 
 bench: store
 	$(BIN)/python scripts/bench.py

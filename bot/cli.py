@@ -120,7 +120,17 @@ def _parser() -> argparse.ArgumentParser:
                    description="Run the Telegram bot when TELEGRAM_BOT_TOKEN is set, else chat.")
     _db_parser(sub.add_parser("db", help="build, check and import into the store",
                               description="Build the store, import staff figures, report gaps."))
+    _serve_parser(sub)
     return p
+
+
+def _serve_parser(sub: argparse._SubParsersAction[Any]) -> None:
+    serve = sub.add_parser("serve", help="serve the store and questions on a web page (Datasette)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8001, help="port to listen on")
+    serve.add_argument("--sql", action="store_true",
+                       help="allow arbitrary read-only SQL (with a time limit)")
+    _db_option(serve)
 
 
 def _db_parser(db: argparse.ArgumentParser) -> None:
@@ -178,6 +188,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _db(args, db_path, settings)
     if args.command == "run":
         return _run(settings)
+    if args.command == "serve":
+        return _serve(args, db_path, settings)
     _ready_store(db_path, settings)
     if args.command == "ask":
         return _ask(args, db_path, sys.stdin, sys.stdout)
@@ -396,6 +408,14 @@ def _typed_lines(stdin: TextIO, stdout: TextIO) -> Iterator[str]:
             return
         if line.strip():
             yield line
+
+
+def _serve(args: argparse.Namespace, db_path: Path, settings: Settings) -> int:
+    from bot.web.serve import serve
+
+    _ready_store(db_path, settings)
+    serve(db_path, host=args.host, port=args.port, sql=args.sql)
+    return 0
 
 
 def _run(settings: Settings) -> int:
