@@ -55,7 +55,27 @@ def _parser() -> argparse.ArgumentParser:
     _answer_options(chat)
 
     sub.add_parser("run", help="run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else chat")
+    _reach_parsers(sub)
     return p
+
+
+def _reach_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.deeplink import TOPICS
+    from bot.i18n import LANGUAGES
+
+    link = sub.add_parser("link", help="print the deep link that opens a topic in a language")
+    poster = sub.add_parser("poster", help="make an A4 poster (PDF or PNG) with the link's QR code")
+    for p in (link, poster):
+        p.add_argument("--lang", choices=LANGUAGES, required=p is link)
+        p.add_argument("--topic", choices=TOPICS, required=p is link)
+        p.add_argument("--bot", default=None, metavar="USERNAME",
+                       help="the bot's username (else RETURNBOT_BOT_USERNAME, else getMe)")
+    target = poster.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="the poster file: FILE.pdf or FILE.png")
+    target.add_argument("--all", type=Path, metavar="DIR",
+                        help="every language and topic into DIR (returnbot-<lang>-<topic>.pdf)")
+    poster.add_argument("--format", choices=("pdf", "png"), default="pdf",
+                        help="file type for --all (default pdf)")
 
 
 def _answer_options(p: argparse.ArgumentParser) -> None:
@@ -76,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(args, db_path, sys.stdin, sys.stdout)
         if args.command == "chat":
             return _chat(args, db_path, sys.stdin, sys.stdout)
+        if args.command == "link":
+            return _link(args)
+        if args.command == "poster":
+            return _poster(args)
         return _run(db_path)
     except BrokenPipeError:  # `returnbot ask … | head`: the reader left, nothing to report
         sys.stderr.close()
@@ -188,6 +212,52 @@ def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO
                             today=args.today)
         context = answer.query or context
         print(answer.text + "\n", file=stdout, flush=True)
+
+
+def _bot_username(given: str | None) -> str:
+    """Return the bot's username: --bot, else the setting, else Telegram's getMe."""
+    import asyncio
+
+    from bot.settings import Settings
+
+    settings = Settings()
+    if given or settings.bot_username:
+        return str(given or settings.bot_username)
+    if settings.telegram_bot_token is None:
+        raise ReturnBotError("give --bot USERNAME, or set RETURNBOT_BOT_USERNAME or "
+                             "TELEGRAM_BOT_TOKEN (to ask Telegram)")
+    from telegram import Bot
+
+    async def get_me() -> str:
+        token = settings.telegram_bot_token.get_secret_value()  # type: ignore[union-attr]
+        async with Bot(token, base_url=settings.telegram_api_base_url) as bot:
+            return str(bot.username)
+
+    return asyncio.run(get_me())
+
+
+def _link(args: argparse.Namespace) -> int:
+    from bot.deeplink import link
+
+    print(link(_bot_username(args.bot), args.lang, args.topic))
+    return 0
+
+
+def _poster(args: argparse.Namespace) -> int:
+    from bot.poster import every_poster, make_posters, poster_name
+
+    username = _bot_username(args.bot)
+    if args.out is not None:
+        if not (args.lang and args.topic) or args.out.suffix.lower() not in (".pdf", ".png"):
+            raise ReturnBotError("--out needs --lang, --topic and a .pdf or .png file name")
+        jobs = [(args.lang, args.topic, args.out)]
+    else:
+        jobs = [(lang, topic, args.all / poster_name(lang, topic, args.format))
+                for lang, topic in every_poster()
+                if args.lang in (None, lang) and args.topic in (None, topic)]
+    for path in make_posters(jobs, username):
+        print(path)
+    return 0
 
 
 def _run(db_path: Path) -> int:
