@@ -66,6 +66,7 @@ class Browser:
         self._profile = tempfile.TemporaryDirectory(prefix="returnbot-chromium-")
         self._process: subprocess.Popen[bytes] | None = None
         self._ids = 0
+        self._session: str | None = None
         self._buffer = b""
 
     def __enter__(self) -> Browser:
@@ -132,35 +133,41 @@ class Browser:
                 result: dict[str, Any] = reply.get("result", {})
                 return result
 
-    def _open(self, html: Path) -> tuple[str, str]:
-        """Open `html` in a new tab sized like an A4 page; return (target, session)."""
-        target = self._call("Target.createTarget", url="about:blank")["targetId"]
-        session = self._call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        width, height = A4_PX
-        self._call("Emulation.setDeviceMetricsOverride", session, width=width, height=height,
-                   deviceScaleFactor=1, mobile=False)
+    def _tab(self) -> str:
+        """Return the session of the one tab, sized like an A4 page (opened on first use)."""
+        if self._session is None:
+            target = self._call("Target.createTarget", url="about:blank")["targetId"]
+            self._session = self._call("Target.attachToTarget", targetId=target,
+                                       flatten=True)["sessionId"]
+            width, height = A4_PX
+            self._call("Emulation.setDeviceMetricsOverride", self._session, width=width,
+                       height=height, deviceScaleFactor=1, mobile=False)
+        return self._session
+
+    def _load(self, html: Path) -> str:
+        """Show `html` in the tab once it and its fonts are ready; return the session."""
+        session = self._tab()
         self._call("Page.navigate", session, url=html.resolve().as_uri())
-        # Wait until the document and its fonts are ready (the page is local: no network).
+        # The page is local (no network): wait for the load event, then for the fonts.
         self._call("Runtime.evaluate", session, awaitPromise=True, expression=(
             "new Promise(r => { const done = () => document.fonts.ready.then(() => r(1));"
             " document.readyState === 'complete' ? done()"
             " : window.addEventListener('load', done); })"))
-        return target, session
+        return session
 
     def print(self, html: Path, out: Path, scale: float = 2.0) -> None:
         """Print `html` to `out`: a PDF (A4) or, for a .png name, an A4 picture at `scale`."""
-        target, session = self._open(html)
-        try:
-            if out.suffix.lower() == ".pdf":
-                paper_width, paper_height = _A4_INCHES
-                data = self._call(
-                    "Page.printToPDF", session, paperWidth=paper_width, paperHeight=paper_height,
-                    marginTop=0, marginBottom=0, marginLeft=0, marginRight=0,
-                    printBackground=True, preferCSSPageSize=True)["data"]
-            else:
-                width, height = A4_PX
-                data = self._call("Page.captureScreenshot", session, format="png", clip={
-                    "x": 0, "y": 0, "width": width, "height": height, "scale": scale})["data"]
-        finally:
-            self._call("Target.closeTarget", targetId=target)
+        session = self._load(html)
+        if out.suffix.lower() == ".pdf":
+            paper_width, paper_height = _A4_INCHES
+            data = self._call(
+                "Page.printToPDF", session, paperWidth=paper_width, paperHeight=paper_height,
+                marginTop=0, marginBottom=0, marginLeft=0, marginRight=0,
+                printBackground=True, preferCSSPageSize=True)["data"]
+        else:
+            width, height = A4_PX
+            data = self._call("Page.captureScreenshot", session, format="png",
+                              optimizeForSpeed=True, clip={
+                                  "x": 0, "y": 0, "width": width, "height": height,
+                                  "scale": scale})["data"]
         out.write_bytes(base64.b64decode(data))

@@ -76,6 +76,8 @@ def _reach_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                         help="every language and topic into DIR (returnbot-<lang>-<topic>.pdf)")
     poster.add_argument("--format", choices=("pdf", "png"), default="pdf",
                         help="file type for --all (default pdf)")
+    poster.add_argument("--scale", type=float, default=2.0,
+                        help="PNG size: A4 at 96 dpi times this (default 2: 1588 × 2246 pixels)")
 
 
 def _answer_options(p: argparse.ArgumentParser) -> None:
@@ -255,7 +257,7 @@ def _poster(args: argparse.Namespace) -> int:
         jobs = [(lang, topic, args.all / poster_name(lang, topic, args.format))
                 for lang, topic in every_poster()
                 if args.lang in (None, lang) and args.topic in (None, topic)]
-    for path in make_posters(jobs, username):
+    for path in make_posters(jobs, username, scale=args.scale):
         print(path)
     return 0
 

@@ -145,14 +145,18 @@ def every_poster() -> Iterator[tuple[str, str]]:
             yield lang, topic
 
 
-def make_posters(jobs: Iterable[tuple[str, str, Path]], username: str) -> list[Path]:
-    """Print each (language, topic, output file) with one browser; return the files."""
+def make_posters(
+    jobs: Iterable[tuple[str, str, Path]], username: str, scale: float = 2.0
+) -> list[Path]:
+    """Print each (language, topic, output file) with one browser; return the files.
+
+    PNGs are A4 at 96 dpi × `scale` (2: 1588 × 2246 pixels)."""
     made: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="returnbot-poster-") as tmp, Browser() as browser:
         for lang, topic, out in jobs:
             page = Path(tmp) / f"{lang}-{topic}.html"
             page.write_text(poster_html(poster_text(lang, topic, username)), encoding="utf-8")
             out.parent.mkdir(parents=True, exist_ok=True)
-            browser.print(page, out)
+            browser.print(page, out, scale=scale)
             made.append(out)
     return made
