@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RETURNBOT_DB_PATH ?= var/returnbot.db
 
-.PHONY: setup catalogs store run test lint bench messages clean
+.PHONY: setup catalogs store run test lint bench messages clean setup-posters
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,21 @@ lint: setup
 	$(BIN)/mypy bot
 	[ ! -f Dockerfile ] || $(BIN)/hadolint Dockerfile
 
-test: lint
+test: lint setup-posters
 	$(BIN)/python -m pytest -q
+
+# Posters (`returnbot poster`) are printed by headless Chromium, with fonts for Arabic and
+# Georgian: Debian's chromium, fonts-noto-core (SIL Open Font License 1.1) and
+# fonts-dejavu-core (Bitstream Vera licence), installed when missing (as root, with apt).
+POSTER_PACKAGES := chromium fonts-noto-core fonts-dejavu-core
+setup-posters:
+	@missing=$$(for p in $(POSTER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "posters need these Debian packages: $$missing"; fi; \
+	fi
 
 bench: store
 	$(BIN)/python scripts/bench.py
