@@ -10,6 +10,7 @@ the pages are local files and every background service is switched off.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -95,10 +96,8 @@ class Browser:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         if self._process is not None:
-            try:
+            with contextlib.suppress(BrowserError, OSError):  # it may be gone already
                 self._call("Browser.close")
-            except (BrowserError, OSError):
-                pass
             try:
                 self._process.wait(10)
             except subprocess.TimeoutExpired:

@@ -62,7 +62,7 @@ def parse_payload(text: str | None) -> DeepLink | None:
     language, _, topic = text.partition("-")
     if language not in LANGUAGES or topic not in TOPICS:
         return None
-    return DeepLink(language, topic)  # type: ignore[arg-type]  # checked just above
+    return DeepLink(language, topic)
 
 
 def link(username: str, language: str, topic: str) -> str:
