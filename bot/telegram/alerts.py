@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -40,7 +42,7 @@ from telegram.ext import ContextTypes
 from bot.alerts import NewFigure, compose, figure_keys, new_figures
 from bot.engine import Engine
 from bot.settings import Settings
-from bot.telegram.services import Services, services_of
+from bot.telegram.services import services_of
 from bot.telegram.texts import N_, gettext
 
 __all__ = ["AlertService", "AlertStore", "alerts_of", "news", "subscribe", "unsubscribe"]
@@ -48,6 +50,7 @@ __all__ = ["AlertService", "AlertStore", "alerts_of", "news", "subscribe", "unsu
 logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Composer = Callable[[list[NewFigure]], dict[str, str]]
+T = TypeVar("T")
 
 _SENDERS = 4  # alerts in flight at once (like the HTTP connections)
 _BATCH = 500  # outbox rows read at a time
@@ -222,14 +225,21 @@ def _file_stamp(path: Path) -> tuple[int, int, int] | None:
 class AlertService:
     """Checks the store for new figures and delivers alerts; see the module docstring."""
 
-    def __init__(self, settings: Settings, services: Services) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._services = services
         self._store: AlertStore | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._wake = asyncio.Event()
         self._launcher: asyncio.Task[None] | None = None
         self._composer = _compose_from(settings.db_path)
+        # A thread of its own: composing an alert loads the store (a second or so), and
+        # the engine's worker must stay free for questions meanwhile.
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="returnbot-alerts")
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run `function` on the alerts' thread (SQLite and composing stay off the loop)."""
+        call = functools.partial(function, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._worker, call)
 
     @property
     def store(self) -> AlertStore:
@@ -240,7 +250,7 @@ class AlertService:
 
     async def open(self, app: Any) -> None:
         """Open the store; start checking and sending once the application runs."""
-        self._store = await self._services.run(AlertStore, self.settings.state_path)
+        self._store = await self.run(AlertStore, self.settings.state_path)
         self._launcher = asyncio.create_task(self._launch(app))
 
     async def close(self) -> None:
@@ -250,8 +260,9 @@ class AlertService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._launcher
         if self._store is not None:
-            await self._services.run(self._store.close)
+            await self.run(self._store.close)
             self._store = None
+        self._worker.shutdown(wait=True)
 
     async def _launch(self, app: Any) -> None:
         # Application.stop() waits for tasks made with create_task, which may only be made
@@ -282,11 +293,11 @@ class AlertService:
         stamp = _file_stamp(self.settings.db_path)
         if stamp is None or stamp == self._stamp:
             return None
-        alert_id = await self._services.run(self._check_store)
+        alert_id = await self.run(self._check_store)
         self._stamp = stamp
         if alert_id is not None:
             logger.info("new figures: alert %d queued for %d chats", alert_id,
-                        await self._services.run(self.store.subscriber_count))
+                        await self.run(self.store.subscriber_count))
         return alert_id
 
     def _check_store(self) -> int | None:
@@ -309,7 +320,7 @@ class AlertService:
             return (self._composer(new) if new else None, self.store.last_texts(),
                     self.store.subscriber_count())
 
-        upcoming, last, count = await self._services.run(work)
+        upcoming, last, count = await self.run(work)
         if upcoming:
             return gettext(lang, _NEXT, count=count) + "\n\n" + upcoming[lang]
         text = gettext(lang, _NOTHING_NEW, count=count)
@@ -319,7 +330,7 @@ class AlertService:
 
     async def _send_pending(self, app: Any) -> None:
         while app.running:
-            batch = await self._services.run(self.store.pending)
+            batch = await self.run(self.store.pending)
             if not batch:
                 return
             done: list[tuple[int, int]] = []
@@ -344,7 +355,7 @@ class AlertService:
         if done:
             rows = done[:]
             del done[:len(rows)]
-            await self._services.run(self.store.delivered, rows)
+            await self.run(self.store.delivered, rows)
 
     async def _sender(self, app: Any, queue: asyncio.Queue[Pending],
                       done: list[tuple[int, int]]) -> None:
@@ -356,7 +367,7 @@ class AlertService:
             except (Forbidden, BadRequest) as exc:  # blocked, left, deleted: stop writing
                 logger.info("alert %d not deliverable (%s): unsubscribing the chat",
                             item.alert_id, type(exc).__name__)
-                await self._services.run(self.store.unsubscribe, item.chat_id)
+                await self.run(self.store.unsubscribe, item.chat_id)
             except TelegramError as exc:  # retried by the rate limiter until its deadline
                 logger.warning("alert %d not delivered yet: %s", item.alert_id, exc)
                 continue
@@ -409,7 +420,7 @@ async def subscribe(update: Update, context: Context) -> None:
         await _reply(update, gettext(lang, _ADMINS_ONLY))
         return
     alerts = alerts_of(context.bot_data)
-    await services_of(context.bot_data).run(alerts.store.subscribe, chat_id, lang)
+    await alerts.run(alerts.store.subscribe, chat_id, lang)
     await _reply(update, gettext(lang, _SUBSCRIBED))
 
 
@@ -429,7 +440,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
 async def forget_chat(context: Context, chat_id: int) -> None:
     """Remove a chat's subscription (for /unsubscribe and /forget)."""
     alerts = alerts_of(context.bot_data)
-    await services_of(context.bot_data).run(alerts.store.unsubscribe, chat_id)
+    await alerts.run(alerts.store.unsubscribe, chat_id)
 
 
 async def news(update: Update, context: Context) -> None:

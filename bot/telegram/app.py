@@ -92,7 +92,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
         .build()
     )
     app.bot_data["services"] = Services(settings, engine)
-    app.bot_data["alerts"] = alerts.AlertService(settings, app.bot_data["services"])
+    app.bot_data["alerts"] = alerts.AlertService(settings)
 
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE  # edits and channel posts are ignored

@@ -192,6 +192,7 @@ async def test_store_change_while_the_bot_was_down_is_alerted_after_start(
     async with running(real_bot(api, tmp_path, store_copy)):
         api.say(NINO, "/subscribe")
         await api.wait_messages(NINO["id"], 1)
+        await api.wait_for(lambda: alerts_known(tmp_path / "state.db"), what="the first check")
     await import_figures(store_copy, tmp_path)  # nobody is running
     async with running(real_bot(api, tmp_path, store_copy)):
         texts_ = await api.wait_messages(NINO["id"], 2, timeout=20)
