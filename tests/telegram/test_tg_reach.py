@@ -265,3 +265,37 @@ async def test_news_previews_the_next_alert_for_staff_only(api, tmp_path, store_
         [unknown] = await api.wait_messages(ALICE["id"], 1)
         assert unknown == texts.unknown_command("en")
         assert alerts_of(app.bot_data).store.last_texts() is None  # a preview sends nothing
+
+
+async def test_a_chat_that_blocked_the_bot_is_unsubscribed_and_the_others_still_alerted(
+    api, tmp_path, store_copy
+):
+    from fakeapi import Fault
+
+    async with running(real_bot(api, tmp_path, store_copy)) as app:
+        api.say(ALICE, "/subscribe")
+        api.say(JAN, "/subscribe")
+        await api.wait_messages(ALICE["id"], 1)
+        await api.wait_messages(JAN["id"], 1)
+        api.inject(Fault("sendMessage", "status", status=403, chat_id=ALICE["id"]))
+        await import_figures(store_copy, tmp_path, api)
+        alerts_of(app.bot_data).wake()
+        await api.wait_messages(JAN["id"], 2)
+        store = alerts_of(app.bot_data).store
+        await api.wait_for(lambda: store.language(ALICE["id"]) is None, what="unsubscribed")
+        assert store.pending() == [] and store.language(JAN["id"]) == "nl"
+    assert len(api.chat_messages(ALICE["id"])) == 1
+
+
+async def test_alerts_left_in_the_outbox_go_out_after_a_restart(api, tmp_path, store_copy):
+    from bot.alerts import figure_keys
+
+    # What a bot stopped in the middle of sending leaves behind: one alert still queued.
+    store = AlertStore(tmp_path / "state.db")
+    store.subscribe(NINO["id"], "en")
+    store.record(set(figure_keys(store_copy)), {"en": "New: (left over)", "fr": "Nouveau"})
+    store.close()
+    async with running(real_bot(api, tmp_path, store_copy)):
+        [text] = await api.wait_messages(NINO["id"], 1)
+    assert text == "New: (left over)"
+    assert alerts_pending(tmp_path) == []
