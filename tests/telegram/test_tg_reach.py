@@ -62,7 +62,8 @@ def real_bot(api: FakeBotAPI, tmp_path: Path, db_path: Path, **overrides):
 async def import_figures(db_path: Path, tmp_path: Path, api: FakeBotAPI | None = None) -> None:
     """Import figures for 2026 (once the running bot has taken stock of the store)."""
     if api is not None:
-        await api.wait_for(lambda: alerts_known(tmp_path / "state.db"), what="the first check")
+        await api.wait_for(lambda: alerts_known(tmp_path / "state.db"), what="the first check",
+                           timeout=30)
     csv = tmp_path / "report-2026.csv"
     csv.write_text(IMPORT, encoding="utf-8")
     import_csv(csv, db_path, tmp_path / "kept")
@@ -149,9 +150,9 @@ async def test_subscribers_get_exactly_one_alert_each_in_their_language_after_an
             await api.wait_messages(user["id"], 1)
         await import_figures(store_copy, tmp_path, api)
         alerts_of(app.bot_data).wake()
-        english = (await api.wait_messages(ALICE["id"], 2))[1]
-        french = (await api.wait_messages(LEILA["id"], 2))[1]
-        dutch = (await api.wait_messages(JAN["id"], 2))[1]
+        english = (await api.wait_messages(ALICE["id"], 2, timeout=30))[1]
+        french = (await api.wait_messages(LEILA["id"], 2, timeout=30))[1]
+        dutch = (await api.wait_messages(JAN["id"], 2, timeout=30))[1]
         assert english.startswith("New: 3,001 voluntary returns in 2026 (−3.9% on 2025)")
         assert "Annual report 2026" in english and "annual-report-2026.pdf" in english
         assert "3\u202f001" in french and "2026" in french and "−3,9" in french
@@ -159,7 +160,7 @@ async def test_subscribers_get_exactly_one_alert_each_in_their_language_after_an
         # Later checks find nothing new.
         await alerts_of(app.bot_data).check()
         alerts_of(app.bot_data).wake()
-        await api.wait_for(lambda: not alerts_pending(tmp_path), what="an empty outbox")
+        await api.wait_for(lambda: not alerts_pending(tmp_path), what="an empty outbox", timeout=30)
     for user in (ALICE, LEILA, JAN):
         assert len(api.chat_messages(user["id"])) == 2
 
@@ -178,7 +179,7 @@ async def test_restart_sends_no_duplicate(api, tmp_path, store_copy):
         await api.wait_messages(ALICE["id"], 1)
         await import_figures(store_copy, tmp_path, api)
         alerts_of(app.bot_data).wake()
-        await api.wait_messages(ALICE["id"], 2)
+        await api.wait_messages(ALICE["id"], 2, timeout=30)
     async with running(real_bot(api, tmp_path, store_copy)) as app:
         await alerts_of(app.bot_data).check()  # what a restart does first
         api.say(ALICE, "/help")  # a reply proves the bot has been running a while
@@ -192,10 +193,10 @@ async def test_store_change_while_the_bot_was_down_is_alerted_after_start(
     async with running(real_bot(api, tmp_path, store_copy)):
         api.say(NINO, "/subscribe")
         await api.wait_messages(NINO["id"], 1)
-        await api.wait_for(lambda: alerts_known(tmp_path / "state.db"), what="the first check")
+        await api.wait_for(lambda: alerts_known(tmp_path / "state.db"), what="the first check", timeout=30)
     await import_figures(store_copy, tmp_path)  # nobody is running
     async with running(real_bot(api, tmp_path, store_copy)):
-        texts_ = await api.wait_messages(NINO["id"], 2, timeout=20)
+        texts_ = await api.wait_messages(NINO["id"], 2, timeout=30)
     assert texts_[1].startswith("New: 3,001 voluntary returns in 2026")
 
 
@@ -205,7 +206,7 @@ async def test_first_start_ever_announces_nothing(api, tmp_path, store_copy):
     store.subscribe(NINO["id"], "en")  # subscribed, but the bot never looked at the store
     store.close()
     async with running(real_bot(api, tmp_path, store_copy)) as app:
-        await api.wait_for(lambda: alerts_known(state), what="the first check")
+        await api.wait_for(lambda: alerts_known(state), what="the first check", timeout=30)
         assert await alerts_of(app.bot_data).check() is None
     assert api.chat_messages(NINO["id"]) == []
 
@@ -227,8 +228,8 @@ async def test_forget_and_unsubscribe_remove_the_subscription(api, tmp_path, sto
         assert store.language(LEILA["id"]) == "fr"
         api.say(ALICE, "/forget")
         api.say(LEILA, "/unsubscribe")
-        await api.wait_messages(ALICE["id"], 2)
-        await api.wait_messages(LEILA["id"], 2)
+        await api.wait_messages(ALICE["id"], 2, timeout=30)
+        await api.wait_messages(LEILA["id"], 2, timeout=30)
         assert store.language(ALICE["id"]) is None and store.language(LEILA["id"]) is None
         await import_figures(store_copy, tmp_path, api)
         alerts_of(app.bot_data).wake()
@@ -244,7 +245,7 @@ async def test_groups_subscribe_through_staff_only(api, tmp_path, store_copy):
         api.say(ALICE, "/subscribe", chat=group)
         await api.wait_messages(group["id"], 1)
         api.say(STAFF, "/subscribe", chat=group)
-        await api.wait_messages(group["id"], 2)
+        await api.wait_messages(group["id"], 2, timeout=30)
         store = alerts_of(app.bot_data).store
         assert store.language(group["id"]) == "en"
         assert store.subscriber_count() == 1
@@ -252,14 +253,14 @@ async def test_groups_subscribe_through_staff_only(api, tmp_path, store_copy):
 
 async def test_news_previews_the_next_alert_for_staff_only(api, tmp_path, store_copy):
     async with running(real_bot(api, tmp_path, store_copy, alert_check_seconds=3600)) as app:
-        await api.wait_for(lambda: alerts_known(tmp_path / "state.db"), what="the first check")
+        await api.wait_for(lambda: alerts_known(tmp_path / "state.db"), what="the first check", timeout=30)
         api.say(ALICE, "/news")  # not staff: an unknown command
         api.say(STAFF, "/news")
         [nothing] = await api.wait_messages(STAFF["id"], 1)
         assert nothing.startswith("No new figures since the last alert (0 subscribed chats)")
         await import_figures(store_copy, tmp_path, api)
         api.say(STAFF, "/news")
-        preview = (await api.wait_messages(STAFF["id"], 2))[1]
+        preview = (await api.wait_messages(STAFF["id"], 2, timeout=30))[1]
         assert preview.startswith("Next alert, not sent yet (0 subscribed chats):")
         assert "New: 3,001 voluntary returns in 2026" in preview
         [unknown] = await api.wait_messages(ALICE["id"], 1)
@@ -280,11 +281,11 @@ async def test_a_chat_that_blocked_the_bot_is_unsubscribed_and_the_others_still_
         api.inject(Fault("sendMessage", "status", status=403, chat_id=ALICE["id"]))
         await import_figures(store_copy, tmp_path, api)
         alerts_of(app.bot_data).wake()
-        await api.wait_messages(JAN["id"], 2)
+        await api.wait_messages(JAN["id"], 2, timeout=30)
         store = alerts_of(app.bot_data).store
         await api.wait_for(lambda: store.language(ALICE["id"]) is None, what="unsubscribed")
         # Delivered rows leave the outbox in batches (every 0.5 s).
-        await api.wait_for(lambda: store.pending() == [], what="an empty outbox")
+        await api.wait_for(lambda: store.pending() == [], what="an empty outbox", timeout=30)
         assert store.language(JAN["id"]) == "nl"
     assert len(api.chat_messages(ALICE["id"])) == 1
 
