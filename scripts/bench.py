@@ -142,6 +142,13 @@ def main() -> None:
             subprocess.run([sys.executable, str(telegram)], check=False)
             subprocess.run([sys.executable, str(telegram), "--soak", str(args.soak)],
                            check=False)
+        alerts = ROOT / "scripts" / "bench_alerts.py"
+        if alerts.exists() and not args.no_telegram:
+            sys.stdout.flush()
+            print("\nAlerts (scripts/bench_alerts.py): new figures to every subscriber, paced by "
+                  "the rate limiter, while users ask questions\n")
+            print("| measure | value | target |\n| --- | ---: | ---: |", flush=True)
+            subprocess.run([sys.executable, str(alerts)], check=False)
         _bench_web(args.no_web)
 
 
