@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.alerts import NewFigure, compose, figure_keys, headline_query, new_figures
-from bot.build import import_csv, write
+from bot.build import write
+from bot.imports import import_csv
 from bot.engine import Engine
 from bot.i18n import LANGUAGES
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import make_settings, running, state_of
 from fakeapi import FakeBotAPI
 
-from bot.build import import_csv
+from bot.imports import import_csv
 from bot.i18n import translations
 from bot.telegram import texts
 from bot.telegram.alerts import AlertStore, alerts_of
