@@ -31,8 +31,8 @@ from fakeapi import TOKEN, FakeBotAPI  # noqa: E402
 
 from bot.alerts import figure_keys  # noqa: E402
 from bot.build import write  # noqa: E402
-from bot.imports import import_csv  # noqa: E402
 from bot.i18n import LANGUAGES  # noqa: E402
+from bot.imports import import_csv  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.telegram.alerts import AlertStore  # noqa: E402
 from bot.telegram.app import build_application  # noqa: E402

@@ -9,9 +9,9 @@ import pytest
 
 from bot.alerts import NewFigure, compose, figure_keys, headline_query, new_figures
 from bot.build import write
-from bot.imports import import_csv
 from bot.engine import Engine
 from bot.i18n import LANGUAGES
+from bot.imports import import_csv
 
 HEADER = ("indicator,year,country_iso2,profile,value,unit,precision,source_url,source_publisher,"
           "source_title,source_date,source_language,evidence\n")

@@ -10,8 +10,8 @@ import pytest
 from conftest import make_settings, running, state_of
 from fakeapi import FakeBotAPI
 
-from bot.imports import import_csv
 from bot.i18n import translations
+from bot.imports import import_csv
 from bot.telegram import texts
 from bot.telegram.alerts import AlertStore, alerts_of
 from bot.telegram.app import build_application
