@@ -41,7 +41,8 @@ USER 10001:10001
 RUN python -c "import matplotlib.font_manager"
 
 VOLUME ["/data"]
-# 8443 serves webhook mode only; polling needs no port.
-EXPOSE 8443
+# 8443 serves webhook mode only (polling needs no port); 8001 the web page:
+#   docker run -p 8001:8001 returnbot serve --host 0.0.0.0
+EXPOSE 8443 8001
 ENTRYPOINT ["returnbot"]
 CMD ["run"]
