@@ -44,7 +44,7 @@ def features(s: Signals) -> list[str]:
     for i, tok in enumerate(s.toks):
         if i in country_at:
             word = "<country>"
-        elif _YEAR.match(tok):
+        elif _YEAR.match(tok) or i == s.asked_year_at:
             word = "<year>"
         elif _NUMBER.match(tok):
             word = "<pct>" if tok.endswith("%") else "<num>"
@@ -64,8 +64,8 @@ def features(s: Signals) -> list[str]:
                 out.append(f"k:{h.category}:{h.value}")
     if s.countries or s.ambiguous:
         out.append("k:country")
-    if s.years:
-        out.append("k:year" if len(s.years) == 1 else "k:years")
+    if s.years or s.asked_year_at is not None:
+        out.append("k:year" if len(s.years) <= 1 else "k:years")
     if s.claims:
         out.append("k:percent_claim" if s.percent_claim else "k:claim")
     if s.question_mark:
@@ -146,7 +146,7 @@ def train_router(examples: Sequence[Example], lexicon: Lexicon) -> Router:
 
 
 _CODE = ("classify.py", "choose.py", "examples.py", "parse.py", "lexicon.py", "text.py",
-         "countries.py", "translit.py")
+         "countries.py", "translit.py", "numbers.py", "scope.py")
 _trained: dict[str, dict[str, bytes]] = {}  # fingerprint → model blobs, for this process
 
 

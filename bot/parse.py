@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from bot.claims import asked_figure, claim_is_percent, fact_check, is_claim
+from bot.claims import asked_figure, claim_is_percent, claim_quantity, fact_check, is_claim
 from bot.lexicon import Hit, Lexicon
 from bot.numbers import Number, NumberWords
 from bot.queries import (
@@ -46,7 +46,7 @@ from bot.queries import (
     Trend,
     UnaccompaniedMinors,
 )
-from bot.scope import refine
+from bot.scope import asked_year_at, refine
 from bot.text import normalize, tokens
 
 if TYPE_CHECKING:
@@ -77,6 +77,9 @@ class Signals:
     claim_at: list[int] = field(default_factory=list)  # the token where each claim starts
     percent_claim: bool = False
     top_n: int | None = None
+    # A number a year word marks as a year nobody published for ("in 1850", "عام 99999"):
+    # an asked year (bot/scope.py), never a claimed number.
+    asked_year_at: int | None = None
     votes: Counter[str] = field(default_factory=Counter)
     question_mark: bool = False
 
@@ -120,6 +123,7 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     _read_numbers(s, lexicon.numbers)
     _drop_since_without_year(s)
     _claims_that_look_like_years(s)
+    _asked_year_is_no_claim(s)
     if re.search(r"(^|\s)%", norm):  # "hoeveel % kreeg …": a bare percent sign asks for a share
         s.cats.setdefault("share", []).append(Hit("share", "", "", 0, 0))
     return s
@@ -178,11 +182,28 @@ def _claims_that_look_like_years(s: Signals) -> None:
             s.years = [y for y in s.years if y % 100 != 0]
 
 
+def _asked_year_is_no_claim(s: Signals) -> None:
+    """'how many returned in 1850?', 'у 1850 році': the number is the year asked about (out of
+    anything published), not a number claimed; the chooser reads it as a year."""
+    s.asked_year_at = asked_year_at(s)
+    if s.asked_year_at in s.claim_at:
+        j = s.claim_at.index(s.asked_year_at)
+        del s.claims[j], s.claim_at[j]
+
+
+# Languages that say "since" after the year ("2022 წლიდან", "2015'ten beri", "din 2015
+# încoace"); elsewhere a word after a year is no "since" ("en 2015 des milliers").
+_SINCE_AFTER_YEAR = frozenset({"ka", "tr", "ro"})
+
+
 def _drop_since_without_year(s: Signals) -> None:
-    """'from' / 'ab' / 'vanaf' mean 'since' only before a year ('returned from Belgium')."""
-    kept = [h for h in s.cats.get("since", [])
-            if (h.end < len(s.toks) and _YEAR.match(s.toks[h.end]))
-            or (h.start > 0 and _YEAR.match(s.toks[h.start - 1]))]  # Georgian: "2022 წლიდან"
+    """'from' / 'ab' / 'vanaf' mean 'since' only before a year ('returned from Belgium'), and
+    never right after a part of a year: "النصف الأول من 2016" is the first half *of* 2016."""
+    period_ends = {h.end for h in s.cats.get("period", [])}
+    kept = [h for h in s.cats.get("since", []) if h.start not in period_ends and (
+            (h.end < len(s.toks) and _YEAR.match(s.toks[h.end]))
+            or (h.start > 0 and _YEAR.match(s.toks[h.start - 1])
+                and h.language in _SINCE_AFTER_YEAR))]  # Georgian: "2022 წლიდან"
     if kept:
         s.cats["since"] = kept
     else:
@@ -336,6 +357,9 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
             return check
     for kind, p in ranked.ranked:
         query = _build(kind, s, today, router)
+        # Compared as they will be answered: a count "since 2015" is the series since 2015,
+        # the same answer as the trend reading, so nothing to ask back.
+        query = None if query is None else refine(query, s, today)
         if query is not None and all(query != q for q, _ in built):
             built.append((query, p))
         if len(built) == 2:
@@ -409,7 +433,7 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
                 "premiums"):
         return _known_kind({"kind": kind, "year": year})
     if kind == "fact_check":
-        return _fact_check(s, today)
+        return _fact_check(s, today) or _claim_without_number(s, today, router)
     if kind == "definition":
         return _definition(s, today) if not _asks_government_figure(s) else None
     if kind == "info":
@@ -441,6 +465,18 @@ def _fact_check(s: Signals, today: date) -> Query | None:
     if claim_is_percent(s, 0) and s.has("count", "change") and not s.has("fact_check"):
         return None
     return fact_check(s, _year(s, today))
+
+
+def _claim_without_number(s: Signals, today: date, router: Router) -> ParseResult | None:
+    """'Is it true that in 2015 thousands of people returned?': a claim with no number to
+    check ("thousands", "many") asks for the published figure of the quantity it is about."""
+    if any(c >= 2 for c in s.claims):
+        return None
+    indicator, _ = claim_quantity(s, percent=s.has("share"))
+    kind = asked_figure({"indicator": indicator}).get("kind")
+    if not isinstance(kind, str) or kind == "fact_check":
+        return None
+    return _build(kind, s, today, router)
 
 
 def _profile(s: Signals) -> Profile | None:

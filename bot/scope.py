@@ -40,7 +40,7 @@ from bot.queries import (
 if TYPE_CHECKING:
     from bot.parse import Signals
 
-__all__ = ["refine"]
+__all__ = ["asked_year_at", "refine"]
 
 # Quantities no support question is about ("the euro exchange rate" is not the premium in euro).
 _NEVER_SUPPORT = frozenset({"exchange_rates", "population"})
@@ -62,8 +62,10 @@ def refine(parsed: ParseResult, s: Signals, today: date) -> ParseResult:
 
 def not_held(parsed: ParseResult, s: Signals) -> NotHeld | None:
     """'How many asylum applications in 2023?': a quantity the store does not hold. A
-    question that also asks about returns ("deported or returned voluntarily") is not, and
-    a support question only when it asks for a number ("can I get a visa later?" is not)."""
+    question that also asks about returns ("deported or returned voluntarily") is not, a
+    support question only when it asks for a number ("can I get a visa later?" is not), and
+    a claim about a quantity held only to check claims ("3,383 forced returns in 2023?") is
+    not either."""
     hits = s.cats.get("notheld", [])
     if not hits:
         return None
@@ -71,6 +73,8 @@ def not_held(parsed: ParseResult, s: Signals) -> NotHeld | None:
     if any(not set(range(h.start, h.end)) <= inside for h in s.cats.get("returned", [])):
         return None
     longest = max(hits, key=lambda h: (h.end - h.start, -h.start))
+    if isinstance(parsed, FactCheck) and parsed.indicator == longest.value:
+        return None  # a claim about it is checked against the figure held as context
     if isinstance(parsed, (Info, Help, Definition)) and not (
             s.has("count") or s.years or longest.value in _NEVER_SUPPORT):
         return None
@@ -81,6 +85,12 @@ def not_held(parsed: ParseResult, s: Signals) -> NotHeld | None:
 def asked_year(s: Signals) -> int | None:
     """A number that a year word marks as a year but that is no year the bot knows:
     'in 0', 'in 99999', 'in 1850', 'в 2090 году', '1850 წელს'."""
+    at = asked_year_at(s)
+    return None if at is None else int(s.toks[at])
+
+
+def asked_year_at(s: Signals) -> int | None:
+    """The token of the number `asked_year` reads (the parser keeps it out of the claims)."""
     if s.years:
         return None
     markers = s.cats.get("year_marker", [])
@@ -93,7 +103,7 @@ def asked_year(s: Signals) -> int | None:
     for i, tok in enumerate(s.toks):
         if _DIGITS.match(tok) and i not in in_phrases and (
                 i in marker_ends or i + 1 in after_starts):
-            return int(tok)
+            return i
     return None
 
 
