@@ -78,6 +78,13 @@ def features(s: Signals) -> list[str]:
     return out
 
 
+def _features_of(s: Signals) -> list[str]:
+    """The question's features, computed once: kind, topic and language read the same ones."""
+    if s.features is None:
+        s.features = features(s)
+    return s.features
+
+
 def _char_grams(word: str) -> list[str]:
     padded = f"^{word}$"
     return [f"c:{padded[i:i + n]}" for n in (3, 4) for i in range(len(padded) - n + 1)]
@@ -110,19 +117,19 @@ class Router:
         self.models = models
 
     def choose(self, s: Signals) -> Choice:
-        feats = features(s)
+        feats = _features_of(s)
         return Choice(kind=self.models["kind"].predict(feats),
                       topic=self.models["topic"].predict(feats),
                       language=self.models["language"].predict(feats))
 
     def kind(self, s: Signals, allowed: Iterable[str] | None = None) -> Prediction:
-        return self.models["kind"].predict(features(s), allowed)
+        return self.models["kind"].predict(_features_of(s), allowed)
 
     def topic(self, s: Signals) -> Prediction:
-        return self.models["topic"].predict(features(s))
+        return self.models["topic"].predict(_features_of(s))
 
     def language(self, s: Signals) -> Prediction:
-        return self.models["language"].predict(features(s))
+        return self.models["language"].predict(_features_of(s))
 
     def dumps(self) -> dict[str, bytes]:
         return {name: model.dumps() for name, model in self.models.items()}
