@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot import usage
 from bot.answer import Answer
 from bot.errors import DataError, ReturnBotError
 
@@ -55,7 +56,27 @@ def _parser() -> argparse.ArgumentParser:
     _answer_options(chat)
 
     sub.add_parser("run", help="run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else chat")
+    _stats_parser(sub)
+    _health_parser(sub)
     return p
+
+
+def _stats_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    stats = sub.add_parser("stats", help="anonymous usage counts (counts under 5 show as <5)")
+    stats.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
+    stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    stats.add_argument("--unpublished", action="store_true",
+                       help="only the most-asked figures that were never published")
+    stats.add_argument("--state", type=Path, default=None,
+                       help="state database (RETURNBOT_STATE_PATH)")
+    stats.add_argument("--db", type=Path, default=None,
+                       help="store, to leave out figures published since (RETURNBOT_DB_PATH)")
+
+
+def _health_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    health = sub.add_parser("health", help="exit 0 if the running bot polls and has its store")
+    health.add_argument("--state", type=Path, default=None,
+                        help="state database of the bot to check (RETURNBOT_STATE_PATH)")
 
 
 def _answer_options(p: argparse.ArgumentParser) -> None:
@@ -76,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(args, db_path, sys.stdin, sys.stdout)
         if args.command == "chat":
             return _chat(args, db_path, sys.stdin, sys.stdout)
+        if args.command == "stats":
+            return _stats(args, db_path, sys.stdout)
+        if args.command == "health":
+            return _health(args, sys.stdout)
         return _run(db_path)
     except BrokenPipeError:  # `returnbot ask … | head`: the reader left, nothing to report
         sys.stderr.close()
@@ -130,6 +155,7 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
     engine = _engine(db_path)
     if args.question != "-":
         answer = engine.ask(args.question, lang=args.lang, today=args.today)
+        usage.count(answer, "cli")
         print(json_line(answer) if args.json else answer.text, file=stdout)
         if args.chart and answer.chart is not None:
             from bot.chart import render_png
@@ -141,6 +167,7 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
         stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not stop the stream
     for line in stdin:
         answer = _safe_ask(engine, line.rstrip("\r\n"), args)
+        usage.count(answer, "cli")
         if args.json:
             print(json_line(answer), file=stdout, flush=True)
         else:
@@ -186,8 +213,39 @@ def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO
             continue
         answer = engine.ask(line.rstrip("\r\n"), lang=args.lang, context=context,
                             today=args.today)
+        usage.count(answer, "cli")
         context = answer.query or context
         print(answer.text + "\n", file=stdout, flush=True)
+
+
+def _stats(args: argparse.Namespace, db_path: Path, stdout: TextIO) -> int:
+    from bot import stats
+
+    state = args.state or _settings_state_path()
+    summary = stats.summarize(state, args.days, store_path=db_path)
+    if args.format == "json":
+        data = stats.as_json(summary)
+        print(json.dumps(data["unpublished"] if args.unpublished else data,
+                         ensure_ascii=False, indent=2), file=stdout)
+    elif args.format == "csv":
+        print(stats.as_csv(summary, args.unpublished), end="", file=stdout)
+    else:
+        print(stats.as_table(summary, args.unpublished), file=stdout)
+    return 0
+
+
+def _health(args: argparse.Namespace, stdout: TextIO) -> int:
+    from bot.health import check
+
+    verdict = check(args.state or _settings_state_path())
+    print(verdict.reason, file=stdout)
+    return 0 if verdict.healthy else 1
+
+
+def _settings_state_path() -> Path:
+    from bot.settings import Settings
+
+    return Settings().state_path
 
 
 def _run(db_path: Path) -> int:
