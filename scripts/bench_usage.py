@@ -3,8 +3,9 @@
 Runs scripts/bench_telegram.py's ReturnBot run (real PTB stack, real engine and store,
 the fake Bot API in its own process) alternately with `usage_counting` on and off, and
 prints the median answered updates per second of each, the median of the paired ratios,
-and the in-process cost of one `Recorder.count` call (which a throughput ratio on a shared
-2-core machine cannot resolve below a few percent). Target: counting costs at most 2%.
+and the in-process cost per answer of counting and of writing the counts behind (which a
+throughput ratio on a shared 2-core machine cannot resolve below a few percent).
+Target: counting costs at most 2%.
 
     .venv/bin/python scripts/bench_usage.py [--updates 2000] [--users 300] [--repeat 5]
 """
@@ -17,6 +18,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 import timeit
 from pathlib import Path
 
@@ -26,17 +28,40 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import bench_telegram  # noqa: E402
 
 from bot.answer import Answer  # noqa: E402
+from bot.i18n import LANGUAGES  # noqa: E402
 from bot.usage import Recorder  # noqa: E402
 
 
 def count_cost_us(workdir: Path, n: int = 200_000) -> float:
     """Microseconds per `Recorder.count` of a partial answer (cell + unpublished figure)."""
-    recorder = Recorder(workdir / "count-cost.db", flush_seconds=0.5)
+    recorder = Recorder(workdir / "count-cost.db", flush_seconds=3600)
     answer = Answer(question="", language="en", status="partial", text="",
                     query={"kind": "by_country", "year": 2023, "country": "GE"})
     seconds = min(timeit.repeat(lambda: recorder.count(answer, "telegram"), number=n, repeat=3))
     recorder.close()
     return seconds / n * 1e6
+
+
+def flush_cost_us(workdir: Path, per_flush: int = 500, flushes: int = 50) -> float:
+    """Microseconds of write-behind per counted answer: `per_flush` answers (about 2 s at
+    250 updates/s) over 12 languages and 5 kinds, written in one flush (50 flushes)."""
+    recorder = Recorder(workdir / "flush-cost.db", flush_seconds=3600)
+    answers = [
+        Answer(question="", language=lang, status=status, text="",
+               query={"kind": kind, "year": 2023, "country": "GE"})
+        for lang in LANGUAGES for kind, status in (
+            ("by_country", "partial"), ("total", "answered"), ("ranking", "answered"),
+            ("trend", "answered"), ("families", "no_data"))
+    ]
+    total = 0.0
+    for i in range(flushes):
+        for j in range(per_flush):
+            recorder.count(answers[(i + j) % len(answers)], "telegram")
+        start = time.perf_counter()
+        recorder.flush()
+        total += time.perf_counter() - start
+    recorder.close()
+    return total / (flushes * per_flush) * 1e6
 
 
 def main() -> None:
@@ -70,7 +95,7 @@ def main() -> None:
                 cpus[counting].append(cpu)
                 print(f"  counting {'on ' if counting else 'off'} {rate:8.1f} answered updates/s,"
                       f" {cpu:5.2f} CPU ms/update", flush=True)
-        cost = count_cost_us(workdir)
+        cost, flush = count_cost_us(workdir), flush_cost_us(workdir)
     on, off = (statistics.median(rates[c]) for c in (True, False))
     on_cpu, off_cpu = (statistics.median(cpus[c]) for c in (True, False))
     pairs = statistics.median(a / b for a, b in zip(rates[True], rates[False], strict=True))
@@ -78,8 +103,9 @@ def main() -> None:
     print(f"usage counting off: {off:8.1f} answered updates/s ({off_cpu:.2f} CPU ms/update)")
     print(f"ratio on/off:       {on / off:8.3f} of the medians, {pairs:.3f} median of the "
           f"{args.repeat} paired runs (target ≥ 0.98)")
-    print(f"one Recorder.count: {cost:.2f} µs = {cost / (off_cpu * 1000) * 100:.2f}% of the CPU "
-          f"of one answered update")
+    share = (cost + flush) / (off_cpu * 1000) * 100
+    print(f"per answer: Recorder.count {cost:.2f} µs + write-behind {flush:.2f} µs = "
+          f"{share:.2f}% of the CPU of one answered update ({off_cpu:.2f} ms)")
 
 
 if __name__ == "__main__":
