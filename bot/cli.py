@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _stats_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     stats = sub.add_parser("stats", help="anonymous usage counts (counts under 5 show as <5)")
-    stats.add_argument("--days", type=int, default=30, help="the last N days (default 30)")
+    stats.add_argument("--days", type=_positive, default=30, help="the last N days (default 30)")
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
     stats.add_argument("--unpublished", action="store_true",
                        help="only the most-asked figures that were never published")
@@ -71,6 +71,13 @@ def _stats_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        help="state database (RETURNBOT_STATE_PATH)")
     stats.add_argument("--db", type=Path, default=None,
                        help="store, to leave out figures published since (RETURNBOT_DB_PATH)")
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def _health_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

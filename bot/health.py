@@ -44,6 +44,7 @@ class Beat:
     written: float
     stopped: bool = False
     webhook_port: int | None = None
+    webhook_listen: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,10 @@ def read_beat(path: Path) -> Beat | None:
         return None
 
 
-def probe(port: int) -> bool:
-    """Whether the webhook server on this machine answers `GET /healthz` with 200."""
+def probe(host: str, port: int) -> bool:
+    """Whether the webhook server answers `GET /healthz` with 200."""
     try:
-        url = f"http://127.0.0.1:{port}/healthz"
+        url = f"http://{host}:{port}/healthz"
         with urllib.request.urlopen(url, timeout=_PROBE_TIMEOUT) as response:  # noqa: S310
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
@@ -98,8 +99,15 @@ def _process_gone(beat: Beat) -> bool:
     return False
 
 
+def _local(listen: str | None) -> str:
+    """The address to reach a server listening on `listen` from this machine."""
+    if not listen or listen in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{listen}]" if ":" in listen else listen
+
+
 def check(state_path: Path, now: float | None = None,
-          webhook_probe: Callable[[int], bool] = probe) -> Verdict:
+          webhook_probe: Callable[[str, int], bool] = probe) -> Verdict:
     """Check the bot that uses `state_path`; see the module docstring."""
     now = time.time() if now is None else now
     path = heartbeat_path(state_path)
@@ -115,7 +123,7 @@ def check(state_path: Path, now: float | None = None,
     if not Path(beat.store).exists():
         return Verdict(False, f"store missing: {beat.store}")
     if beat.mode == "webhook" and beat.webhook_port:
-        if webhook_probe(beat.webhook_port):
+        if webhook_probe(_local(beat.webhook_listen), beat.webhook_port):
             return Verdict(True, f"ok: webhook server answers /healthz on port {beat.webhook_port}")
         return Verdict(False, f"webhook server does not answer /healthz on port {beat.webhook_port}")
     if beat.last_contact <= 0:

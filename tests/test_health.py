@@ -85,13 +85,15 @@ def test_webhook_mode_asks_the_webhook_server_instead_of_counting_silence(tmp_pa
     quiet = beat(store, mode="webhook", webhook_port=8443, last_contact=0.0)
     asked = []
 
-    def answering(port):
-        asked.append(port)
+    def answering(host, port):
+        asked.append((host, port))
         return True
 
     assert verdict(tmp_path, quiet, webhook_probe=answering).healthy
-    assert asked == [8443]
-    result = verdict(tmp_path, quiet, webhook_probe=lambda port: False)
+    assert verdict(tmp_path, replace(quiet, webhook_listen="10.0.0.7"),
+                   webhook_probe=answering).healthy
+    assert asked == [("127.0.0.1", 8443), ("10.0.0.7", 8443)]
+    result = verdict(tmp_path, quiet, webhook_probe=lambda host, port: False)
     assert not result.healthy and "does not answer /healthz" in result.reason
 
 

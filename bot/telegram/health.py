@@ -102,15 +102,19 @@ class Heartbeat:
     def _beat(self, stopped: bool = False) -> Beat:
         return Beat(
             pid=os.getpid(), host=socket.gethostname(), mode=self.mode,
-            store=str(self.settings.db_path), store_loaded=self.store_loaded,
+            store=str(Path(self.settings.db_path).resolve()), store_loaded=self.store_loaded,
             last_contact=self.poll_request.last_ok if self.poll_request else 0.0,
             written=time.time(), stopped=stopped,
-            webhook_port=self.settings.webhook_port if self.mode == "webhook" else None)
+            webhook_port=self.settings.webhook_port if self.mode == "webhook" else None,
+            webhook_listen=self.settings.webhook_listen if self.mode == "webhook" else None)
 
     async def start(self, app: Any, store_loaded: bool) -> None:
         """Start beating (post_init: the store is open by now)."""
         self.store_loaded = store_loaded
-        await self._write(self._beat())
+        try:
+            await self._write(self._beat())
+        except OSError as exc:  # the bot can answer without it; the check will say so
+            logger.warning("could not write the heartbeat: %s", exc)
         self._task = asyncio.get_running_loop().create_task(self._run(app))
 
     async def stop(self) -> None:
@@ -120,7 +124,10 @@ class Heartbeat:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await self._write(self._beat(stopped=True))
+        try:
+            await self._write(self._beat(stopped=True))
+        except OSError as exc:
+            logger.warning("could not write the heartbeat: %s", exc)
 
     async def _run(self, app: Any) -> None:
         while True:
