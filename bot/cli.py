@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot import usage
+from bot import cli_ops, usage
 from bot.answer import Answer
 from bot.errors import DataError, ReturnBotError
 
@@ -56,34 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     _answer_options(chat)
 
     sub.add_parser("run", help="run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else chat")
-    _stats_parser(sub)
-    _health_parser(sub)
+    cli_ops.add_parsers(sub)  # stats, health
     return p
-
-
-def _stats_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    stats = sub.add_parser("stats", help="anonymous usage counts (counts under 5 show as <5)")
-    stats.add_argument("--days", type=_positive, default=30, help="the last N days (default 30)")
-    stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    stats.add_argument("--unpublished", action="store_true",
-                       help="only the most-asked figures that were never published")
-    stats.add_argument("--state", type=Path, default=None,
-                       help="state database (RETURNBOT_STATE_PATH)")
-    stats.add_argument("--db", type=Path, default=None,
-                       help="store, to leave out figures published since (RETURNBOT_DB_PATH)")
-
-
-def _positive(text: str) -> int:
-    number = int(text)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
-def _health_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    health = sub.add_parser("health", help="exit 0 if the running bot polls and has its store")
-    health.add_argument("--state", type=Path, default=None,
-                        help="state database of the bot to check (RETURNBOT_STATE_PATH)")
 
 
 def _answer_options(p: argparse.ArgumentParser) -> None:
@@ -104,10 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(args, db_path, sys.stdin, sys.stdout)
         if args.command == "chat":
             return _chat(args, db_path, sys.stdin, sys.stdout)
-        if args.command == "stats":
-            return _stats(args, db_path, sys.stdout)
-        if args.command == "health":
-            return _health(args, sys.stdout)
+        if args.command in cli_ops.COMMANDS:
+            return cli_ops.COMMANDS[args.command](args, db_path, sys.stdout)
         return _run(db_path)
     except BrokenPipeError:  # `returnbot ask … | head`: the reader left, nothing to report
         sys.stderr.close()
@@ -223,36 +195,6 @@ def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO
         usage.count(answer, "cli")
         context = answer.query or context
         print(answer.text + "\n", file=stdout, flush=True)
-
-
-def _stats(args: argparse.Namespace, db_path: Path, stdout: TextIO) -> int:
-    from bot import stats
-
-    state = args.state or _settings_state_path()
-    summary = stats.summarize(state, args.days, store_path=db_path)
-    if args.format == "json":
-        data = stats.as_json(summary)
-        print(json.dumps(data["unpublished"] if args.unpublished else data,
-                         ensure_ascii=False, indent=2), file=stdout)
-    elif args.format == "csv":
-        print(stats.as_csv(summary, args.unpublished), end="", file=stdout)
-    else:
-        print(stats.as_table(summary, args.unpublished), file=stdout)
-    return 0
-
-
-def _health(args: argparse.Namespace, stdout: TextIO) -> int:
-    from bot.health import check
-
-    verdict = check(args.state or _settings_state_path())
-    print(verdict.reason, file=stdout)
-    return 0 if verdict.healthy else 1
-
-
-def _settings_state_path() -> Path:
-    from bot.settings import Settings
-
-    return Settings().state_path
 
 
 def _run(db_path: Path) -> int:
