@@ -1,9 +1,10 @@
 """Reading the usage counts back: a summary of the last N days, with small cells suppressed.
 
 `summarize` reads what `bot.usage` wrote; `as_json`, `as_table` and `as_csv` print it for
-`returnbot stats`, and the Telegram `/stats` and web pages show the same summary. Every
-count that is shown goes through `shown`: a number under `SUPPRESS_BELOW` prints as "<5",
-so a small group (one asker in Georgian on one day) cannot be singled out.
+`returnbot stats`; `summary_text` is the short summary in a language, for the Telegram
+`/stats` and the web page. Every count that is shown goes through `shown`: a number under
+`SUPPRESS_BELOW` prints as "<5", so a small group (one asker in Georgian on one day)
+cannot be singled out.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+
+from bot.i18n import formatter, translations
 from bot.usage import utc_today
 
 __all__ = [
     "SUPPRESS_BELOW", "DIMENSIONS", "Figure", "Shown", "Summary", "as_csv", "as_json",
-    "as_table", "figure_label", "shown", "summarize",
+    "as_table", "figure_label", "shown", "summarize", "summary_text",
 ]
 
 SUPPRESS_BELOW = 5
@@ -30,6 +34,7 @@ Shown = int | str
 DIMENSIONS = ("channel", "language", "kind", "topic", "status", "day")
 # Statuses that gave the asker what they asked for; every other one counts as unanswered.
 _ANSWERED = ("answered", "info")
+_TOP = 5  # lines of each list in the short summary (/stats, the web page)
 
 
 def shown(n: int) -> Shown:
@@ -208,3 +213,34 @@ def as_csv(summary: Summary, unpublished_only: bool = False) -> str:
         writer.writerows([*(c[d] for d in DIMENSIONS[:5]), shown(c["count"])]
                          for c in summary.cells)
     return out.getvalue()
+
+
+def _country(lang: str, code: str) -> str:
+    return str(Locale.parse(lang).territories.get(code, code))
+
+
+def summary_text(summary: Summary, lang: str) -> str:
+    """The short summary in `lang`: totals, languages, unanswered kinds, most-wanted figures."""
+    _ = translations(lang).gettext
+    number = formatter(lang).number
+
+    def n(value: int) -> str:
+        text = shown(value)
+        return text if isinstance(text, str) else number(text)
+
+    if not summary.questions:
+        return _("No questions were counted in the last %(days)s days.") % {"days": summary.days}
+    lines = [_("Last %(days)s days: %(questions)s questions.") % {
+        "days": summary.days, "questions": n(summary.questions)}]
+    languages = ", ".join(f"{code} {n(v)}" for code, v in summary.by["language"].most_common())
+    lines.append(_("Languages: %(list)s") % {"list": languages})
+    if summary.unanswered:
+        top = ", ".join(f"{k} {n(v)}" for k, v in summary.unanswered.most_common(_TOP))
+        lines.append(_("Not answered, by kind: %(list)s") % {"list": top})
+    if summary.unpublished:
+        lines += ["", _("Unpublished figures asked for most:")]
+        for f in summary.unpublished[:_TOP]:
+            parts = [f.indicator, _country(lang, f.country) if f.country else "", f.year or ""]
+            lines.append("• " + ", ".join(str(p) for p in parts if p) + f": {n(f.count)}")
+    lines += ["", _("Counts under 5 are shown as <5.")]
+    return "\n".join(lines)

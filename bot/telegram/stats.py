@@ -1,7 +1,7 @@
 """Usage counting in the Telegram channel, and `/stats` for admins (RETURNBOT_ADMIN_IDS).
 
-`install` puts the channel's usage Recorder (bot/usage.py) into bot_data and registers
-/stats; `count` is the one call where an answer is produced; the recorder writes its
+`install` puts the channel's usage Recorder (bot/usage.py) into bot_data (app.py registers
+/stats with the other commands); `count` is the one call where an answer is produced; the recorder writes its
 counts behind and is closed in post_shutdown. /stats summarises the last 30 days in the
 admin's language, with counts under 5 suppressed (bot/stats.py).
 """
@@ -11,23 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from babel import Locale
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot import stats as usage_stats
 from bot.answer import Answer
-from bot.i18n import formatter, translations
 from bot.settings import Settings
 from bot.telegram.services import services_of
 from bot.usage import Recorder, recorder_from_settings
 
-__all__ = [
-    "DAYS", "close", "count", "install", "recorder_of", "stats", "summary_text",
-]
+__all__ = ["DAYS", "close", "count", "install", "recorder_of", "stats"]
 
 DAYS = 30
-_TOP = 5
 _KEY = "usage"
 
 
@@ -56,37 +51,6 @@ def close(bot_data: Mapping[Any, Any]) -> None:
         recorder.close()
 
 
-def _country(lang: str, code: str) -> str:
-    return str(Locale.parse(lang).territories.get(code, code))
-
-
-def summary_text(summary: usage_stats.Summary, lang: str) -> str:
-    """The /stats message: totals, languages, unanswered kinds, most-wanted unpublished figures."""
-    _ = translations(lang).gettext
-    number = formatter(lang).number
-
-    def n(value: int) -> str:
-        shown = usage_stats.shown(value)
-        return shown if isinstance(shown, str) else number(shown)
-
-    if not summary.questions:
-        return _("No questions were counted in the last %(days)s days.") % {"days": summary.days}
-    lines = [_("Last %(days)s days: %(questions)s questions.") % {
-        "days": summary.days, "questions": n(summary.questions)}]
-    languages = ", ".join(f"{code} {n(v)}" for code, v in summary.by["language"].most_common())
-    lines.append(_("Languages: %(list)s") % {"list": languages})
-    if summary.unanswered:
-        top = ", ".join(f"{k} {n(v)}" for k, v in summary.unanswered.most_common(_TOP))
-        lines.append(_("Not answered, by kind: %(list)s") % {"list": top})
-    if summary.unpublished:
-        lines += ["", _("Unpublished figures asked for most:")]
-        for f in summary.unpublished[:_TOP]:
-            parts = [f.indicator, _country(lang, f.country) if f.country else "", f.year or ""]
-            lines.append("• " + ", ".join(str(p) for p in parts if p) + f": {n(f.count)}")
-    lines += ["", _("Counts under 5 are shown as <5.")]
-    return "\n".join(lines)
-
-
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send an admin the last 30 days of anonymous usage counts, in their language."""
     svc, user, message = services_of(context.bot_data), update.effective_user, update.message
@@ -98,4 +62,4 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     summary = await svc.run(usage_stats.summarize, svc.settings.state_path, DAYS, None,
                             svc.settings.db_path)
     lang = svc.ui_language(user.id if user else None, user.language_code if user else None)
-    await message.reply_text(summary_text(summary, lang))
+    await message.reply_text(usage_stats.summary_text(summary, lang))
