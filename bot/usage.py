@@ -159,6 +159,7 @@ class Recorder:
         self._wanted: Counter[Wanted] = Counter()
         self._lock = threading.Lock()  # guards the two counters (counting vs swapping)
         self._db_lock = threading.Lock()  # one writer at a time (the thread, flush, close)
+        self._start_lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._pruned_day = ""
         self._stop = threading.Event()
@@ -168,17 +169,20 @@ class Recorder:
         """Count one answer given in `channel` (telegram, cli, web): memory only, never I/O."""
         if not self.enabled:
             return
-        day = self._today().isoformat()
-        wanted = asked_figure(answer, day)
-        with self._lock:
-            self._counts[cell_of(answer, channel, day)] += 1
-            if wanted is not None:
-                self._wanted[wanted] += 1
-        if self._thread is None:
-            self._start()
+        try:
+            day = self._today().isoformat()
+            wanted = asked_figure(answer, day)
+            with self._lock:
+                self._counts[cell_of(answer, channel, day)] += 1
+                if wanted is not None:
+                    self._wanted[wanted] += 1
+            if self._thread is None:
+                self._start()
+        except Exception:  # a count is never worth an asker's answer
+            log.exception("could not count an answer")
 
     def _start(self) -> None:
-        with self._db_lock:
+        with self._start_lock:
             if self._thread is None and not self._stop.is_set():
                 self._thread = threading.Thread(
                     target=self._run, name="returnbot-usage", daemon=True)
@@ -260,8 +264,19 @@ def count(answer: Answer, channel: str) -> None:
     """
     global _process_recorder
     if _process_recorder is None:
-        from bot.settings import Settings
-
-        _process_recorder = recorder_from_settings(Settings())
+        _process_recorder = _recorder_from_environment()
         atexit.register(_process_recorder.close)
     _process_recorder.count(answer, channel)
+
+
+def _recorder_from_environment() -> Recorder:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    try:
+        return recorder_from_settings(Settings())
+    except ValidationError as exc:  # the answer still goes out; only counting is off
+        log.warning("usage counting is off: the settings are not valid (%d errors)",
+                    exc.error_count())
+        return Recorder(Path("."), enabled=False)

@@ -228,3 +228,24 @@ def test_returnbot_ask_and_chat_are_counted_as_the_cli_channel(tmp_path, store_p
     assert json.loads(returnbot("stats", "--unpublished", "--format", "json")) == [
         {"indicator": "returns_by_country", "country": "GE", "year": 2023, "count": 5}]
     assert b"Georgi" not in (tmp_path / "state.db").read_bytes()
+
+
+def test_a_failing_count_is_logged_and_never_reaches_the_asker(tmp_path, caplog):
+    def broken_clock() -> date:
+        raise RuntimeError("clock")
+
+    Recorder(tmp_path / "state.db", today=broken_clock).count(GEORGIA_2023, "web")
+    assert "could not count an answer" in caplog.text
+
+
+def test_invalid_usage_settings_switch_counting_off_but_the_cli_still_answers(
+    tmp_path, store_path
+):
+    env = {"PATH": os.environ["PATH"], "RETURNBOT_DB_PATH": str(store_path),
+           "RETURNBOT_STATE_PATH": str(tmp_path / "state.db"),
+           "RETURNBOT_USAGE_RETENTION_DAYS": "0"}
+    done = subprocess.run([sys.executable, "-m", "bot", "ask", "How many returned in 2023?"],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "2,952" in done.stdout
+    assert "usage counting is off" in done.stderr
+    assert not (tmp_path / "state.db").exists()
