@@ -102,7 +102,10 @@ def main() -> None:
     print(f"usage counting on:  {on:8.1f} answered updates/s ({on_cpu:.2f} CPU ms/update)")
     print(f"usage counting off: {off:8.1f} answered updates/s ({off_cpu:.2f} CPU ms/update)")
     print(f"ratio on/off:       {on / off:8.3f} of the medians, {pairs:.3f} median of the "
-          f"{args.repeat} paired runs (target ≥ 0.98)")
+          f"{args.repeat} paired runs (target ≥ 0.98); paired runs from "
+          f"{min(a / b for a, b in zip(rates[True], rates[False], strict=True)):.2f} to "
+          f"{max(a / b for a, b in zip(rates[True], rates[False], strict=True)):.2f}")
+    print(f"CPU per update on/off: {on_cpu / off_cpu:.3f}")
     share = (cost + flush) / (off_cpu * 1000) * 100
     print(f"per answer: Recorder.count {cost:.2f} µs + write-behind {flush:.2f} µs = "
           f"{share:.2f}% of the CPU of one answered update ({off_cpu:.2f} ms)")
