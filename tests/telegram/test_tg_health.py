@@ -79,7 +79,8 @@ async def test_webhook_mode_answers_get_healthz_and_health_asks_it(api, tmp_path
     port = free_port()
     process = start_bot(
         api, tmp_path, store_path, RETURNBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
-        RETURNBOT_WEBHOOK_PORT=str(port), RETURNBOT_WEBHOOK_LISTEN="127.0.0.1")
+        RETURNBOT_WEBHOOK_PORT=str(port), RETURNBOT_WEBHOOK_LISTEN="127.0.0.1",
+        RETURNBOT_WEBHOOK_SECRET="s3cret-token")
     state = tmp_path / "st.db"
     try:
         deadline = time.monotonic() + 30
