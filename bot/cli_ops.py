@@ -10,12 +10,12 @@ import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["COMMANDS", "add_parsers"]
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     """Add `stats` and `health` to the `returnbot` subcommands."""
     stats = sub.add_parser("stats", help="anonymous usage counts (counts under 5 show as <5)")
     stats.add_argument("--days", type=_positive, default=30, help="the last N days (default 30)")
