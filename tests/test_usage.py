@@ -82,6 +82,10 @@ def test_counting_writes_nothing_until_the_sums_are_written_behind(tmp_path):
     ]
     assert rows(path, "usage_unpublished") == [
         ("2026-11-28", "returns_by_country", "GE", 2023, "partial", 3)]
+    db = sqlite3.connect(path)
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    db.close()
+    assert tables == set(TABLES)  # nothing else is written
     recorder.count(GEORGIA_2023, "telegram")
     recorder.close()  # adds to the same cell
     assert rows(path, "usage_unpublished")[0][-1] == 4
@@ -252,3 +256,16 @@ def test_invalid_settings_switch_counting_off_instead_of_failing_the_answer(
     recorder.close()
     assert not recorder.enabled and "usage counting is off" in caplog.text
     assert not (tmp_path / "state.db").exists()
+
+
+def test_the_web_page_counts_its_answers_as_the_web_channel(tmp_path, monkeypatch, engine):
+    from bot import usage
+    from bot.web.pages import Pages
+
+    recorder = Recorder(tmp_path / "state.db", flush_seconds=3600, today=lambda: TODAY)
+    monkeypatch.setattr(usage, "_process_recorder", recorder)
+    pages = Pages(engine, "returnbot")
+    assert pages.ask_json({"q": "How many people returned to Georgia in 2023?"}).status == 200
+    recorder.close()
+    assert rows(tmp_path / "state.db", "usage_count") == [
+        ("2026-11-28", "web", "en", "by_country", "", "partial", 1)]
