@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from bot import cli_ops, usage
 from bot.answer import Answer
 from bot.errors import ConfigError, DataError, ReturnBotError, StoreError
 from bot.i18n import LANGUAGES, normalize_language
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
                    description="Run the Telegram bot when TELEGRAM_BOT_TOKEN is set, else chat.")
     _db_parser(sub.add_parser("db", help="build, check and import into the store",
                               description="Build the store, import staff figures, report gaps."))
+    cli_ops.add_parsers(sub)  # stats, health
     _serve_parser(sub)
     _reach_parsers(sub)
     return p
@@ -210,6 +212,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _db(args, db_path, settings)
     if args.command == "run":
         return _run(settings)
+    if args.command in cli_ops.COMMANDS:
+        return cli_ops.COMMANDS[args.command](args, db_path, sys.stdout)
     if args.command == "serve":
         return _serve(args, db_path, settings)
     if args.command == "link":
@@ -367,6 +371,7 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
     engine = _engine(db_path)
     if args.question != "-":
         answer = engine.ask(args.question, lang=args.lang, today=args.today)
+        usage.count(answer, "cli")
         print(json_line(answer) if args.json else answer.text, file=stdout)
         if args.chart and answer.chart is not None:
             from bot.chart import render_png
@@ -378,6 +383,7 @@ def _ask(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO)
         stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not stop the stream
     for line in stdin:
         answer = _safe_ask(engine, line.rstrip("\r\n"), args)
+        usage.count(answer, "cli")
         if args.json:
             print(json_line(answer), file=stdout, flush=True)
         else:
@@ -410,6 +416,7 @@ def _chat(args: argparse.Namespace, db_path: Path, stdin: TextIO, stdout: TextIO
     for line in _typed_lines(stdin, stdout):
         answer = engine.ask(line, lang=args.lang, context=context, today=args.today,
                             previous_lang=previous_lang)
+        usage.count(answer, "cli")
         context, previous_lang = answer.query or context, answer.language
         print(answer.text + "\n", file=stdout, flush=True)
     return 0

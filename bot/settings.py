@@ -97,6 +97,14 @@ class Settings(BaseSettings):
         ge=1,
         description="Updates handled at once (updates of one chat are always handled in order).",
     )
+    # Operating the bot (bot/usage.py, bot/health.py).
+    usage_counting: bool = Field(
+        default=True,
+        description="Count questions anonymously (day, channel, language, kind, status; never text or ids).",
+    )
+    usage_retention_days: int = Field(
+        default=400, ge=1, description="Days the anonymous usage counts are kept."
+    )
 
 
 def env_names() -> dict[str, str]:

@@ -142,6 +142,12 @@ def main() -> None:
             subprocess.run([sys.executable, str(telegram)], check=False)
             subprocess.run([sys.executable, str(telegram), "--soak", str(args.soak)],
                            check=False)
+        usage = ROOT / "scripts" / "bench_usage.py"
+        if usage.exists() and not args.no_telegram:
+            sys.stdout.flush()
+            print("\nUsage counting (scripts/bench_usage.py): the same Telegram run with "
+                  "counting on and off")
+            subprocess.run([sys.executable, str(usage)], check=False)
         alerts = ROOT / "scripts" / "bench_alerts.py"
         if alerts.exists() and not args.no_telegram:
             sys.stdout.flush()

@@ -26,8 +26,9 @@ from bot.engine import Engine
 from bot.errors import ConfigError
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.settings import Settings
-from bot.telegram import alerts, handlers, texts
+from bot.telegram import alerts, handlers, stats, texts
 from bot.telegram.delivery import ChatOrderedProcessor, DeliveryRateLimiter
+from bot.telegram.health import Heartbeat, heartbeat_of
 from bot.telegram.services import Services, services_of
 
 __all__ = ["ALLOWED_UPDATES", "build_application", "configure_logging", "register_menus", "run"]
@@ -69,6 +70,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
     # deprecation warning (an error under the tests' filterwarnings).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     timeout = settings.telegram_timeout
+    heartbeat = Heartbeat(settings)
     app = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -78,7 +80,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
             write_timeout=timeout, connect_timeout=timeout, pool_timeout=timeout,
             media_write_timeout=timeout * 2,
         ))
-        .get_updates_request(HTTPXRequest(read_timeout=timeout, connect_timeout=timeout))
+        .get_updates_request(heartbeat.make_poll_request(read_timeout=timeout, connect_timeout=timeout))
         .rate_limiter(DeliveryRateLimiter(
             per_second=settings.rate_limit_per_second,
             group_per_minute=settings.rate_limit_group_per_minute,
@@ -92,6 +94,8 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
         .build()
     )
     app.bot_data["services"] = Services(settings, engine)
+    app.bot_data["heartbeat"] = heartbeat
+    stats.install(app, settings)  # the anonymous usage counts
     app.bot_data["alerts"] = alerts.AlertService(settings)
 
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
@@ -111,6 +115,8 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
                        filters.User(user_id=settings.admin_ids, allow_empty=False)),
         # Staff only (RETURNBOT_ADMIN_IDS), not in the menus: the press office's report.
         CommandHandler("check", handlers.check,
+                       filters.User(user_id=settings.admin_ids, allow_empty=False)),
+        CommandHandler("stats", stats.stats,
                        filters.User(user_id=settings.admin_ids, allow_empty=False)),
         CallbackQueryHandler(handlers.button),
         InlineQueryHandler(handlers.inline),
@@ -160,6 +166,8 @@ async def register_menus(bot: Any) -> None:
 
 async def _post_init(app: App) -> None:
     await services_of(app.bot_data).open()
+    if (heartbeat := heartbeat_of(app.bot_data)) is not None:
+        await heartbeat.start(app, store_loaded=True)
     await alerts.alerts_of(app.bot_data).open(app)
     # The engine's store (tens of thousands of objects) lives as long as the process: keep it
     # out of the garbage collector's full scans, a large share of the CPU under load.
@@ -171,6 +179,9 @@ async def _post_init(app: App) -> None:
 async def _post_shutdown(app: App) -> None:
     await alerts.alerts_of(app.bot_data).close()
     await services_of(app.bot_data).close()
+    stats.close(app.bot_data)
+    if (heartbeat := heartbeat_of(app.bot_data)) is not None:
+        await heartbeat.stop()
 
 
 def run(settings: Settings | None = None) -> None:

@@ -24,7 +24,7 @@ from telegram.ext import ContextTypes, filters
 
 from bot.deeplink import parse_payload
 from bot.i18n import LANGUAGE_NAMES
-from bot.telegram import alerts, callbacks, keyboards, menu, texts
+from bot.telegram import alerts, callbacks, keyboards, menu, stats, texts
 from bot.telegram.sending import send_reply, split_text, truncate, utf16_len
 from bot.telegram.services import Reply, Services, services_of
 
@@ -178,6 +178,7 @@ async def question(update: Update, context: Context) -> None:
         return
     code = user.language_code if user else None
     reply = await svc.ask(text, user.id if user else None, message.chat.id, code)
+    stats.count(context.bot_data, reply.answer)
     quote = message.message_id if message.chat.type != ChatType.PRIVATE else None
     await send_reply(context.bot, message.chat.id, reply, svc, quote=quote)
     logger.debug("answered: %s %s in %s", reply.answer.status,
@@ -199,6 +200,7 @@ async def button(update: Update, context: Context) -> None:
         return
     await _answer_callback(query.answer())
     reply = await svc.answer_query(asked, press.language, query.message.chat.id)
+    stats.count(context.bot_data, reply.answer)
     if press.action in ("previous_year", "next_year") and await _edit_answer(query, reply):
         return
     # A new message: for other buttons, or when the old one cannot be edited.

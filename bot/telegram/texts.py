@@ -138,6 +138,9 @@ def privacy(lang: str) -> str:
         "I do not share anything. Follow-up codes older than a day are not used, and "
         "everything is deleted after 30 days without use.\n\n"
         "/forget deletes everything I store about you, now."
+    ) + "\n\n" + _(
+        "I also count questions without knowing who asks: per day, language, kind of "
+        "question and whether I could answer; never the text, never who you are."
     )
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from bot import usage
 from bot.answer import Answer, ChartData, Fact
 from bot.chart import render_png
 from bot.engine import Engine
@@ -96,7 +97,9 @@ class Pages:
     def _answer(self, params: AskParams) -> Answer:
         # The engine answers from memory in well under a millisecond: a thread hop would cost
         # more than the answer, so it runs on the event loop.
-        return self.engine.ask(params.question, lang=params.lang, today=params.today)
+        answer = self.engine.ask(params.question, lang=params.lang, today=params.today)
+        usage.count(answer, "web")  # anonymous usage counts (bot/usage.py): memory only
+        return answer
 
     def _bad(self, problem: BadParameter, lang: str) -> Page:
         context = self._frame(lang, question="", switch={})
