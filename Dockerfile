@@ -44,5 +44,7 @@ VOLUME ["/data"]
 # 8443 serves webhook mode only (polling needs no port); 8001 the web page:
 #   docker run -p 8001:8001 returnbot serve --host 0.0.0.0
 EXPOSE 8443 8001
+# Healthy when the bot polled (or got a webhook call) in the last 90 s and its store is loaded.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["returnbot", "health"]
 ENTRYPOINT ["returnbot"]
 CMD ["run"]
