@@ -9,6 +9,7 @@ import html
 import logging
 import traceback
 from collections.abc import Awaitable
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -20,7 +21,7 @@ from telegram import (
 )
 from telegram.constants import ChatType, InlineQueryLimit, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes, filters
+from telegram.ext import Application, ContextTypes, filters
 
 from bot.i18n import LANGUAGE_NAMES
 from bot.telegram import callbacks, keyboards, texts
@@ -28,7 +29,8 @@ from bot.telegram.sending import send_reply, split_text, truncate, utf16_len
 from bot.telegram.services import Reply, Services, services_of
 
 __all__ = [
-    "ADDRESSED_TO_BOT", "about", "button", "error_handler", "forget", "help_command", "inline",
+    "ADDRESSED_TO_BOT", "about", "button", "error_handler", "flood_notice", "forget",
+    "help_command", "inline",
     "language", "non_text", "privacy", "question", "sources", "start", "unknown_command",
 ]
 
@@ -106,7 +108,7 @@ async def language(update: Update, context: Context) -> None:
 
 async def sources(update: Update, context: Context) -> None:
     """List the official publications the figures come from."""
-    lang, found = _ui_language(update, context), services(context).sources
+    lang, found = _ui_language(update, context), await services(context).sources()
     if not found:
         await _say(update, texts.sources_none(lang))
         return
@@ -259,6 +261,16 @@ async def inline(update: Update, context: Context) -> None:
     ]
     # is_personal: the answer's language depends on who asks.
     await query.answer(results, cache_time=60, is_personal=True)
+
+
+async def flood_notice(app: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """Tell a chat whose questions beyond the chat backlog were declined (see intake.py)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return  # a busy group is not told: most of its messages are not for the bot
+    svc = services_of(app.bot_data)
+    lang = svc.ui_language(user.id if user else None, user.language_code if user else None)
+    await app.bot.send_message(chat.id, texts.flood(lang, svc.settings.chat_backlog))
 
 
 def _describe(update: object) -> str:

@@ -12,7 +12,7 @@ from bot.i18n import translations
 
 __all__ = [
     "COMMANDS", "EXAMPLES", "N_", "about", "apology", "choose_language", "command_description",
-    "description", "forgotten", "gettext", "group_hint", "help_text", "language_set",
+    "description", "flood", "forgotten", "gettext", "group_hint", "help_text", "language_set",
     "non_text_hint", "privacy", "short_description", "sources_header", "sources_none",
     "stale_button", "unknown_command", "welcome",
 ]
@@ -186,6 +186,15 @@ def apology(lang: str) -> str:
     """Return the error handler's apology."""
     _ = translations(lang).gettext
     return _("Sorry, something went wrong on my side. Please try again in a moment.")
+
+
+def flood(lang: str, count: int) -> str:
+    """Return the notice to a chat that sent more questions at once than are answered."""
+    _ = translations(lang).gettext
+    return _(
+        "You sent many messages at once. I answer the first %(count)s; please send the "
+        "others again, one at a time."
+    ) % {"count": count}
 
 
 def stale_button(lang: str) -> str:
