@@ -25,7 +25,7 @@ from telegram.ext import Application, ContextTypes, filters
 
 from bot.i18n import LANGUAGE_NAMES
 from bot.telegram import callbacks, keyboards, texts
-from bot.telegram.sending import send_reply, split_text, truncate, utf16_len
+from bot.telegram.sending import send_reply, split_lines, split_text, truncate, utf16_len
 from bot.telegram.services import Reply, Services, services_of
 
 __all__ = [
@@ -36,6 +36,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+# /sources line parts, cut so that one line (escaped, ×6 at worst) always fits a message.
+_TITLE_LIMIT = 300
+_URL_LIMIT = 300
 
 
 def services(context: Context) -> Services:
@@ -77,10 +80,14 @@ def _ui_language(update: Update, context: Context) -> str:
 
 async def _say(update: Update, text: str, **kwargs: object) -> None:
     """Reply in the update's chat (quoting the message in groups), split at 4,096."""
+    await _say_parts(update, split_text(text), **kwargs)
+
+
+async def _say_parts(update: Update, parts: list[str], **kwargs: object) -> None:
+    """Send `parts` as replies, `kwargs` (the buttons) on the last one."""
     message = update.effective_message
     assert message is not None
     quote = message.chat.type != ChatType.PRIVATE
-    parts = split_text(text)
     for index, part in enumerate(parts):
         extra = kwargs if index == len(parts) - 1 else {}
         await message.reply_text(part, do_quote=quote and index == 0, **extra)  # type: ignore[arg-type]
@@ -114,11 +121,13 @@ async def sources(update: Update, context: Context) -> None:
         return
     lines = [html.escape(texts.sources_header(lang)), ""]
     lines += [
-        f'• <a href="{html.escape(s.url)}">{html.escape(s.publisher)}: {html.escape(s.title)}</a>'
+        f'• <a href="{html.escape(truncate(s.url, _URL_LIMIT))}">'
+        f"{html.escape(truncate(f'{s.publisher}: {s.title}', _TITLE_LIMIT))}</a>"
         + (f" ({html.escape(s.published)})" if s.published else "")
         for s in found
     ]
-    await _say(update, "\n".join(lines), parse_mode=ParseMode.HTML)
+    # Split between lines only: each line is whole HTML elements.
+    await _say_parts(update, split_lines(lines), parse_mode=ParseMode.HTML)
 
 
 async def about(update: Update, context: Context) -> None:
@@ -270,7 +279,7 @@ async def flood_notice(app: Application[Any, Any, Any, Any, Any, Any], update: U
         return  # a busy group is not told: most of its messages are not for the bot
     svc = services_of(app.bot_data)
     lang = svc.ui_language(user.id if user else None, user.language_code if user else None)
-    await app.bot.send_message(chat.id, texts.flood(lang, svc.settings.chat_backlog))
+    await app.bot.send_message(chat.id, texts.flood(lang))
 
 
 def _describe(update: object) -> str:

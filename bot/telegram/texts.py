@@ -188,13 +188,13 @@ def apology(lang: str) -> str:
     return _("Sorry, something went wrong on my side. Please try again in a moment.")
 
 
-def flood(lang: str, count: int) -> str:
+def flood(lang: str) -> str:
     """Return the notice to a chat that sent more questions at once than are answered."""
     _ = translations(lang).gettext
     return _(
-        "You sent many messages at once. I answer the first %(count)s; please send the "
-        "others again, one at a time."
-    ) % {"count": count}
+        "You sent many messages at once, so I skipped some of them. Please send again the "
+        "questions I did not answer, one at a time."
+    )
 
 
 def stale_button(lang: str) -> str:
