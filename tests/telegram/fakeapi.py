@@ -13,7 +13,8 @@ so everything between a handler and the socket is the production code. The serve
 
 It runs its own event loop in a daemon thread, so tests on any loop (and plain threads) can
 use it. `python tests/telegram/fakeapi.py --port 8081` runs it standalone; `/_control/push`
-(POST a JSON list of updates) and `/_control/stats` then drive and observe it.
+(POST a JSON list of updates), `/_control/stats` and `/_control/chat/<id>` then drive and
+observe it.
 """
 
 from __future__ import annotations
@@ -373,6 +374,9 @@ class FakeBotAPI:
     def _control(self, target: str, body: bytes) -> tuple[int, Any]:
         if target.startswith("/_control/push"):
             return 200, {"ok": True, "result": self.push(*json.loads(body))}
+        if target.startswith("/_control/chat/"):  # how many messages the bot has in a chat
+            chat_id = int(target.rsplit("/", 1)[1])
+            return 200, {"ok": True, "messages": len(self.chat_messages(chat_id))}
         if target.startswith("/_control/stats"):
             with self._lock:
                 by_method = dict(self.delivered)
