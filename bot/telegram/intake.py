@@ -13,7 +13,7 @@ a stop or a crash used to lose everything fetched but not yet answered. Here:
 - A chat with `per_chat` updates already in the window is flooding: its further updates are
   declined (fetched, so that the other chats' updates behind them can be reached, but not
   answered), and the chat is told once per flood. One chat thus uses at most `per_chat`
-  answers of the rate budget per flood, and the updates behind a flood are answered at once.
+  answers of the rate budget at a time, and the updates behind a flood are reached at once.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.defaultvalue import DEFAULT_NONE  # private: get_updates' exact signature
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.ext import BaseUpdateProcessor, ExtBot
 
