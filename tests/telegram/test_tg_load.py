@@ -186,3 +186,12 @@ async def test_a_chat_is_answered_in_full_again_once_its_flood_is_over(api, tmp_
         "[en] In 2021, 3,021 people returned. Source: Fedasil (test).",
         "[en] In 2022, 3,022 people returned. Source: Fedasil (test).",
     ]
+
+
+async def test_the_flood_notice_is_in_the_chats_language(api, tmp_path):
+    amelie = FakeBotAPI.user(9003, "fr")
+    settings = make_settings(api, tmp_path, chat_backlog=1)
+    async with running(build_application(settings, FakeEngine())):
+        api.push(*(api.message(amelie, "Combien de retours en 2020 ?") for _ in range(3)))
+        sent = await api.wait_messages(amelie["id"], 2)
+    assert texts.flood("fr") in sent and texts.flood("fr") != texts.flood("en")
