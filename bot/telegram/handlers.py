@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import (
     CallbackQuery,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -78,19 +79,25 @@ def _ui_language(update: Update, context: Context) -> str:
     )
 
 
-async def _say(update: Update, text: str, **kwargs: object) -> None:
-    """Reply in the update's chat (quoting the message in groups), split at 4,096."""
-    await _say_parts(update, split_text(text), **kwargs)
+async def _say(
+    update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Reply in the update's chat (quoting the message in groups), split at 4,096; plain text."""
+    await _say_parts(update, split_text(text), reply_markup=reply_markup)
 
 
-async def _say_parts(update: Update, parts: list[str], **kwargs: object) -> None:
-    """Send `parts` as replies, `kwargs` (the buttons) on the last one."""
+async def _say_parts(
+    update: Update, parts: list[str], parse_mode: str | None = None,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Send `parts` as replies, each in `parse_mode`, the buttons on the last."""
     message = update.effective_message
     assert message is not None
     quote = message.chat.type != ChatType.PRIVATE
     for index, part in enumerate(parts):
-        extra = kwargs if index == len(parts) - 1 else {}
-        await message.reply_text(part, do_quote=quote and index == 0, **extra)  # type: ignore[arg-type]
+        last = index == len(parts) - 1
+        await message.reply_text(part, do_quote=quote and index == 0, parse_mode=parse_mode,
+                                 reply_markup=reply_markup if last else None)
 
 
 async def start(update: Update, context: Context) -> None:

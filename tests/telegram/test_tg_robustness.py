@@ -203,10 +203,13 @@ def long_sources_store(path, count: int = 60) -> None:
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE publications (publisher TEXT, title TEXT, url TEXT, "
                 "published TEXT, reliability TEXT)")
-    db.executemany("INSERT INTO publications VALUES (?, ?, ?, ?, 'official')", [
-        ("Fedasil & IOM", f"Release {i} <annual> " + "figures & notes " * 12,
-         f"https://example.org/{i}?a=1&b=2", f"2024-01-{1 + i % 28:02d}") for i in range(count)
-    ])
+    rows = [("Fedasil & IOM", f"Release {i} <annual> " + "figures & notes " * 12,
+             f"https://example.org/{i}?a=1&b=2", f"2024-01-{1 + i % 28:02d}")
+            for i in range(count)]
+    # A parliamentary answer's title can be a whole paragraph: longer than a message.
+    rows.append(("Chamber", "Written question " + "on voluntary return " * 300,
+                 "https://example.org/q", "2024-02-01"))
+    db.executemany("INSERT INTO publications VALUES (?, ?, ?, ?, 'official')", rows)
     db.commit()
     db.close()
 
@@ -222,7 +225,10 @@ async def test_a_long_sources_reply_is_split_between_links_only(api, tmp_path):
                            what="no request in flight")
     # The fake server refuses unbalanced HTML like Telegram: every part went through.
     parts = api.calls_to("sendMessage", ALICE["id"], ok=False)
-    assert parts and all(c.status == 200 for c in parts)
+    assert len(parts) >= 2 and all(c.status == 200 for c in parts)
+    # Every part is HTML (else the user sees the tags), and the long title was shortened.
+    assert all(c.params.get("parse_mode") == "HTML" for c in parts)
+    assert all(c.params["text"].count("<a ") == c.params["text"].count("</a>") for c in parts)
     assert sum(c.params["text"].count("</a>") for c in parts) == 15  # the 15 newest
 
 
