@@ -1,7 +1,10 @@
-# ReturnBot's Telegram bot in a container: dependencies installed, catalogs compiled and the
-# store built at image build; runs as a non-root user. See README, "Docker".
+# ReturnBot in a container: the package installed from its wheel (data files and compiled
+# catalogs inside), every version pinned by constraints.txt, run as uid 10001. The store,
+# staff imports and state live in the /data volume; the store is built there at first start,
+# and rebuilt when a new image brings newer data. See README, "Docker".
 #   docker build -t returnbot .
-#   docker run -e TELEGRAM_BOT_TOKEN=… -v returnbot-state:/data returnbot
+#   docker run -d --name returnbot -e TELEGRAM_BOT_TOKEN=… -v returnbot-data:/data returnbot
+#   docker run --rm -v returnbot-data:/data -v "$PWD":/in:ro returnbot db import /in/report.csv
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,32 +13,35 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PTB_TIMEDELTA=true \
     MPLCONFIGDIR=/tmp/matplotlib \
-    RETURNBOT_DB_PATH=/app/var/returnbot.db \
-    RETURNBOT_STATE_PATH=/data/state.db
+    RETURNBOT_DB_PATH=/data/returnbot.db \
+    RETURNBOT_STATE_PATH=/data/state.db \
+    RETURNBOT_IMPORTS_DIR=/data/imports
 
 RUN groupadd --gid 10001 returnbot \
-    && useradd --create-home --uid 10001 --gid 10001 --shell /usr/sbin/nologin returnbot \
-    && mkdir -p /data \
-    && chown 10001:10001 /data
+    && useradd --no-create-home --home-dir /data --uid 10001 --gid 10001 \
+        --shell /usr/sbin/nologin returnbot
+# A new named volume starts as a copy of this folder, owner included: writable by the bot.
+RUN mkdir -p /data/imports && chown -R 10001:10001 /data
 
-WORKDIR /app
-COPY pyproject.toml README.md babel.cfg ./
+WORKDIR /src
+# The build tools first, at their pinned versions: the package is built without isolation.
+COPY constraints.txt ./
+RUN pip install --no-cache-dir --constraint constraints.txt pip setuptools babel
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
 COPY bot ./bot
 COPY data ./data
 COPY locales ./locales
+# Not editable: the wheel carries data/ and the compiled catalogs, so /src can go.
+RUN pip install --no-cache-dir --no-build-isolation --constraint constraints.txt . \
+    && rm -rf /src
 
-# Editable, so that the package finds data/ and locales/ beside it in /app.
-RUN pip install --no-cache-dir -e .
-# Compiled catalogs are build products (*.mo are not committed); no catalog yet is no error.
-RUN if [ -n "$(find locales -name '*.po')" ]; then pybabel compile -d locales -D returnbot; fi
-# The store is built from data/ now and opened read-only by the bot.
-RUN returnbot db build
-
+WORKDIR /data
 USER 10001:10001
 # matplotlib's font cache, built once by the user that draws the charts.
 RUN python -c "import matplotlib.font_manager"
 
-# The chosen languages and follow-up context live in /data; 8443 serves webhook mode only.
 VOLUME ["/data"]
+# 8443 serves webhook mode only; polling needs no port.
 EXPOSE 8443
-CMD ["returnbot", "run"]
+ENTRYPOINT ["returnbot"]
+CMD ["run"]

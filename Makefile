@@ -5,12 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RETURNBOT_DB_PATH ?= var/returnbot.db
 
-.PHONY: setup catalogs store run test lint bench messages clean
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-$(STAMP): pyproject.toml
+.PHONY: setup catalogs constraints store run test lint bench eval messages clean
+
+# Every version comes from constraints.txt, the build tools' too (hence no build isolation).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PIP) install --constraint constraints.txt pip setuptools babel
+	$(PIP) install --constraint constraints.txt --no-build-isolation -e ".[dev]"
 	touch $(STAMP)
 
 setup: $(STAMP) catalogs
@@ -18,6 +21,12 @@ setup: $(STAMP) catalogs
 # Compiled catalogs (*.mo) are build products, made from locales/<lang>/LC_MESSAGES/*.po.
 catalogs: $(STAMP)
 	@$(BIN)/pybabel compile -d locales -D returnbot 2>&1 | grep -v "^compiling" || true
+
+# After a change of dependencies in pyproject.toml: `rm -r .venv`, loosen constraints.txt, then
+# `make setup constraints` pins what was installed.
+constraints: $(STAMP)
+	{ sed -n '/^#/p' constraints.txt; $(BIN)/python -m pip freeze --all --exclude-editable; } \
+		> constraints.tmp && mv constraints.tmp constraints.txt
 
 store: setup
 	@$(BIN)/returnbot db ensure
@@ -32,6 +41,12 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# Accuracy: the question tables (first run of tests/fresh/ is in the README) and the router's
+# cross-validated accuracy on the example bank.
+eval: store
+	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python scripts/evaluate.py --cv
 
 bench: store
 	$(BIN)/python scripts/bench.py

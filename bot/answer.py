@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["answered", "partial", "no_data", "clarify", "not_understood", "info"]
 Unit = Literal["persons", "percent", "countries", "rank"]
+Verdict = Literal["accurate", "rounded", "inaccurate", "other_definition", "cannot_verify"]
 
-__all__ = ["Action", "Answer", "ChartData", "Fact", "SourceRef", "Status", "Unit"]
+__all__ = ["Action", "Answer", "ChartData", "Fact", "SourceRef", "Status", "Unit", "Verdict"]
 
 
 class SourceRef(BaseModel):
@@ -75,6 +76,8 @@ class Answer(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     topic: str | None = None
     suggestions: list[str] = Field(default_factory=list)
+    # A fact check's verdict (bot/factcheck.py); null for every other answer.
+    verdict: Verdict | None = None
     # Extensions beyond DESIGN.md's minimum (never read by the contract tests):
     chart: ChartData | None = Field(default=None, exclude=True)
     actions: list[Action] = Field(default_factory=list, exclude=True)

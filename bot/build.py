@@ -9,11 +9,9 @@ information per topic and language, full-text searchable) and meta.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import tempfile
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,10 +20,9 @@ from typing import Any
 import sqlite_utils
 
 from bot.datafiles import DATA_DIR, Figure, Publication, load_data, read_import_csv
+from bot.fingerprint import SCHEMA_VERSION, data_fingerprint
 
-__all__ = ["data_fingerprint", "import_csv", "populate", "write"]
-
-SCHEMA_VERSION = 1
+__all__ = ["build", "data_fingerprint", "kept_imports", "populate", "write"]
 
 COLUMN_DOCS: dict[str, dict[str, str]] = {
     "publications": {
@@ -65,7 +62,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "alias": "A name as people type it, normalised (lowercase, no accents)",
         "country": "ISO 3166-1 alpha-2 code",
         "language": "Language of the name",
-        "origin": "cldr (Babel) or curated (data/lang)",
+        "origin": "cldr (Babel), curated (data/lang) or translit (a Latin spelling of one)",
     },
     "cues": {
         "phrase": "Words the parser recognises (normalised; a trailing * matches any ending)",
@@ -73,11 +70,17 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "value": "Which profile or topic, for those categories",
         "language": "Language of the phrase",
     },
+    "models": {
+        "name": "Which choice the model makes: kind, topic or language of a question",
+        "fingerprint": "Hash of the example bank, phrase files and code it was trained from",
+        "data": "The trained weights (bot/classify.py format)",
+    },
     "content": {
         "topic": "Topic id (file name in data/content/)",
         "language": "Language of this text",
         "title": "Title of the topic",
-        "text": "The information itself",
+        "summary": "One line that answers the topic's core question; answers open with it",
+        "text": "The information itself (the details after the summary)",
         "keywords": "Words that route a question here",
         "stated": "When the newest fact in it was stated by its source",
         "countries": "JSON list of ISO codes the topic is specifically about",
@@ -87,20 +90,6 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
 
 _RELIABILITY = {"official": 1, "secondary": 0}
 _PRECISION = {"exact": 2, "rounded": 1, "approximate": 0}
-
-
-def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
-    """Hash every file under data/ and the code that builds from it: a changed hash means stale."""
-    h = hashlib.sha256(str(SCHEMA_VERSION).encode())
-    code = Path(__file__).resolve().parent
-    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
-    files += [code / n for n in ("build.py", "datafiles.py", "countries.py", "lexicon.py",
-                                  "text.py", "content.py")]
-    for path in files:
-        if path.exists():
-            h.update(str(path.relative_to(path.parent.parent)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def _source_rank(pub: Publication) -> tuple[int, int, str]:
@@ -151,11 +140,14 @@ def populate(
     data_dir: Path = DATA_DIR,
     extra: tuple[dict[str, Publication], list[Figure]] | None = None,
     skip_import: str | None = None,
+    previous: Path | None = None,
 ) -> None:
-    """Fill an empty database from data/ (plus `extra` publications and figures)."""
+    """Fill an empty database from data/ (plus `extra` publications and figures); `previous`
+    is the store being replaced, whose trained router is reused when nothing changed."""
+    from bot.choose import model_rows
     from bot.content import load_content
     from bot.countries import alias_rows
-    from bot.lexicon import cue_rows
+    from bot.lexicon import Lexicon, cue_rows
 
     pubs, figures = load_data(data_dir, skip_import=skip_import)
     if extra:
@@ -179,6 +171,10 @@ def populate(
     db.table("aliases").insert_all(alias_rows(data_dir), pk=("alias", "country", "language"))
     db.table("aliases").create_index(["alias"])
     db.table("cues").insert_all(cue_rows(data_dir), pk=("phrase", "category", "value", "language"))
+    aliases_and_cues = Lexicon(
+        [(r["alias"], "country", r["country"], r["language"]) for r in db["aliases"].rows]
+        + [(r["phrase"], r["category"], r["value"], r["language"]) for r in db["cues"].rows])
+    db.table("models").insert_all(model_rows(data_dir, aliases_and_cues, previous), pk="name")
     content = list(load_content(data_dir))
     db.table("content").create({c: str for c in COLUMN_DOCS["content"]}, pk=("topic", "language"))
     db.table("content").insert_all(content)
@@ -201,23 +197,47 @@ def write(
     data_dir: Path = DATA_DIR,
     extra: tuple[dict[str, Publication], list[Figure]] | None = None,
     skip_import: str | None = None,
+    previous: Path | None = None,
 ) -> None:
-    """Build the store at `path` atomically: a failed build leaves the old file untouched."""
+    """Build the store at `path` atomically: a failed build leaves the old file untouched.
+    The trained router is reused from `previous` (by default the store being replaced) when
+    the bank and phrase files it was trained from are unchanged."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_builds(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".returnbot-{os.getpid()}-", suffix=".db",
-                                    dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = path.parent / f".returnbot-{os.getpid()}-{secrets.token_hex(4)}.db"
+    # Not mkstemp: its 0600 would keep the store from a bot running as another user (the
+    # container builds as root, runs as 10001). 0666 minus the umask gives the usual 0644.
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         db = sqlite_utils.Database(tmp)
         with db.conn:
-            populate(db, data_dir, extra, skip_import)
+            populate(db, data_dir, extra, skip_import, previous=previous or path)
         db.conn.execute("VACUUM")
         db.close()
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def kept_imports(
+    imports_dir: Path, data_dir: Path = DATA_DIR
+) -> tuple[dict[str, Publication], list[Figure]] | None:
+    """Validate the staff CSVs kept in `imports_dir` when it is not data/imports (read anyway)."""
+    if not imports_dir.is_dir() or imports_dir.resolve() == (data_dir / "imports").resolve():
+        return None
+    known, _ = load_data(data_dir)
+    pubs: dict[str, Publication] = {}
+    figures: list[Figure] = []
+    for path in sorted(imports_dir.glob("*.csv")):
+        more_pubs, more_figures = read_import_csv(path, known | pubs)
+        pubs |= more_pubs
+        figures += more_figures
+    return pubs, figures
+
+
+def build(path: Path, imports_dir: Path, data_dir: Path = DATA_DIR) -> None:
+    """Build the store from data/ and every CSV kept in `imports_dir`."""
+    write(path, data_dir, kept_imports(imports_dir, data_dir))
 
 
 def _remove_abandoned_builds(folder: Path) -> None:
@@ -230,46 +250,6 @@ def _remove_abandoned_builds(folder: Path) -> None:
             tmp.unlink(missing_ok=True)
         except (ValueError, PermissionError):
             continue
-
-
-def import_csv(csv_path: Path, db_path: Path, keep_dir: Path, data_dir: Path = DATA_DIR) -> int:
-    """Validate a staff CSV, rebuild the store with it, and keep a copy in `keep_dir`.
-
-    Raises DataError (naming file, line and field) before anything is written.
-    Returns the number of figures imported.
-    """
-    pubs, _ = load_data(data_dir, skip_import=csv_path.name)
-    new_pubs, figures = read_import_csv(csv_path, pubs)
-    # Figures imported earlier into keep_dir stay in the store too (unless it is data/imports,
-    # which load_data reads already).
-    extra_pubs, extra_figs = dict(new_pubs), list(figures)
-    if keep_dir.resolve() != (data_dir / "imports").resolve() and keep_dir.is_dir():
-        for older in sorted(keep_dir.glob("*.csv")):
-            if older.name == csv_path.name:
-                continue
-            p, f = read_import_csv(older, pubs | extra_pubs)
-            extra_pubs |= p
-            extra_figs += f
-    write(db_path, data_dir, (extra_pubs, extra_figs), skip_import=csv_path.name)
-    keep_dir.mkdir(parents=True, exist_ok=True)
-    if csv_path.resolve() != (keep_dir / csv_path.name).resolve():
-        shutil.copyfile(csv_path, keep_dir / csv_path.name)
-    return len(figures)
-
-
-def store_fingerprint(db_path: Path) -> str | None:
-    """Return the data fingerprint recorded in a built store, or None if unreadable."""
-    import sqlite3
-
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("select value from meta where key='data_fingerprint'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return str(row[0]) if row else None
 
 
 def describe_json(db_path: Path) -> str:

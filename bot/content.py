@@ -14,6 +14,14 @@ from bot.errors import DataError, Problem
 __all__ = ["load_content"]
 
 
+def _summary(path: Path, value: object, lang: str) -> str:
+    """The topic's one-line answer in `lang`: required, because answers open with it."""
+    line = str(value or "").strip()
+    if not line or "\n" in line:
+        raise DataError([Problem(path.name, 1, f"summary.{lang}", "needs exactly one line")])
+    return line
+
+
 def load_content(data_dir: Path) -> Iterator[dict[str, Any]]:
     """Yield one store row per topic and language, checking each file's shape."""
     for path in sorted((data_dir / "content").glob("*.yaml")):
@@ -26,11 +34,13 @@ def load_content(data_dir: Path) -> Iterator[dict[str, Any]]:
         sources = doc.get("sources") or []
         if not sources or not all(str(s.get("url", "")).startswith("http") for s in sources):
             raise DataError([Problem(path.name, 1, "sources", "needs sources with http(s) urls")])
+        summaries = doc.get("summary") or {}
         for lang, text in sorted((doc.get("text") or {}).items()):
             yield {
                 "topic": doc["id"],
                 "language": lang,
                 "title": (doc.get("title") or {}).get(lang, doc["id"]),
+                "summary": _summary(path, summaries.get(lang), lang),
                 "text": str(text).strip(),
                 "keywords": " | ".join((doc.get("keywords") or {}).get(lang, [])),
                 "stated": str(doc.get("stated") or ""),

@@ -15,6 +15,7 @@ import yaml
 
 from bot.i18n import LANGUAGES
 from bot.text import normalize
+from bot.translit import latin_spellings
 
 __all__ = ["COUNTRY_CODES", "alias_rows", "load_lang_file", "phrase_key"]
 
@@ -67,6 +68,10 @@ def alias_rows(data_dir: Path) -> Iterator[dict[str, str]]:
         for alias, codes in (doc.get("ambiguous") or {}).items():
             for code in codes:
                 rows[(phrase_key(str(alias)), str(code).upper(), lang)] = "curated"
+    for alias, country, lang in list(rows):
+        for latin in latin_spellings(alias.rstrip("*"), lang):
+            star = "*" if alias.endswith("*") else ""
+            rows.setdefault((latin + star, country, lang), "translit")
     for (alias, country, lang), origin in sorted(rows.items()):
         yield {"alias": alias, "country": country, "language": lang, "origin": origin}
 

@@ -1,15 +1,13 @@
-"""Detect the language of a question: script first, then which language's phrases matched,
-then lingua (low-accuracy mode, loaded lazily) for longer text. Trusted only on several words.
+"""Detect the language of a question: the script first, then letters only one language uses,
+then the language model trained on the example bank, then which language's phrases matched.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
-from typing import Any
 
-from bot.i18n import LANGUAGES
+from bot.classify import Prediction
 
 __all__ = ["detect_language"]
 
@@ -24,11 +22,18 @@ _LATIN_MARKS = {"ro": re.compile(r"[șțăȘȚĂţŢ]"), "tr": re.compile(r"[ı�
                 "pt": re.compile(r"[ãõÃÕ]"), "es": re.compile(r"[ñ¿¡Ñ]"),
                 "de": re.compile(r"[ßäöüÄÖÜ]")}
 MIN_WORDS = 3  # fewer words never decide the language on their own
+LEARNED_CONFIDENCE = 0.6  # below it, the phrases that matched decide
 _TIE_ORDER = ("en", "fr", "nl", "de", "es", "pt", "ro", "tr", "ru", "uk", "ar", "ka")
 
 
-def detect_language(text: str, votes: Counter[str], words: int) -> str | None:
-    """Return the product language of `text`, or None when it is not clear."""
+def detect_language(text: str, votes: Counter[str], words: int,
+                    learned: Prediction | None = None) -> str | None:
+    """Return the product language of `text`, or None when it is not clear.
+
+    `learned` is the language model's reading of the question (bot/choose.py): it knows
+    questions typed in Latin letters ("skolko vernulis", "ramdeni", Arabizi) and short ones
+    whose words several languages share ("en iyi döner nerede" is Turkish, not Dutch).
+    """
     sample = text[:500]
     if _GEORGIAN.search(sample):
         return "ka"
@@ -41,39 +46,22 @@ def detect_language(text: str, votes: Counter[str], words: int) -> str | None:
             return "ru"
         if votes["uk"] != votes["ru"]:
             return "uk" if votes["uk"] > votes["ru"] else "ru"
+        if learned is not None and learned.probability("uk") != learned.probability("ru"):
+            return "uk" if learned.probability("uk") > learned.probability("ru") else "ru"
         return None  # a tie: Telegram's language_code or the saved choice decides
     for lang, marks in _LATIN_MARKS.items():
         if marks.search(sample) and lang != "de":
             return lang
+    if words < MIN_WORDS:
+        learned = None  # "georgia 2018": a name is no evidence of a language
+    if learned is not None and learned.ranked and learned.confidence >= LEARNED_CONFIDENCE:
+        return learned.best
     ranked = votes.most_common(2)
-    # The phrases the parser matched are the best evidence on short questions; lingua only
-    # breaks ties (it guesses Turkish for "nr of AVR 2012").
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
     tied = [lang for lang, n in votes.items() if ranked and n == ranked[0][1]]
-    guess = _lingua(sample) if words >= MIN_WORDS else None
-    if guess and (not tied or guess in tied):
-        return guess
-    if tied:  # lingua is unsure on short text: among the tied languages, the most common
+    if tied:  # among the tied languages, the one the model finds likeliest
+        if learned is not None:
+            return max(tied, key=lambda lang: (learned.probability(lang), -_TIE_ORDER.index(lang)))
         return min(tied, key=_TIE_ORDER.index)
     return None
-
-
-@cache
-def _detector() -> Any:
-    from lingua import Language, LanguageDetectorBuilder
-
-    names = {"nl": "DUTCH", "fr": "FRENCH", "en": "ENGLISH", "de": "GERMAN", "es": "SPANISH",
-             "pt": "PORTUGUESE", "ro": "ROMANIAN", "tr": "TURKISH"}
-    return LanguageDetectorBuilder.from_languages(
-        *(getattr(Language, n) for n in names.values())
-    ).with_low_accuracy_mode().build(), {v: k for k, v in names.items()}
-
-
-def _lingua(text: str) -> str | None:
-    detector, codes = _detector()
-    found = detector.detect_language_of(text)
-    if found is None:
-        return None
-    code = codes.get(found.name)
-    return code if code in LANGUAGES else None

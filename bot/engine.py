@@ -17,15 +17,18 @@ from pydantic import ValidationError
 from bot.answer import Action, Answer
 from bot.detect import MIN_WORDS, detect_language
 from bot.i18n import DEFAULT_LANGUAGE, normalize_language
-from bot.lookup import Result, run
+from bot.limits import run_within_limits
+from bot.lookup import Result
 from bot.parse import parse
-from bot.queries import QUERY_ADAPTER, Clarify, NoMatch, Query
+from bot.queries import QUERY_ADAPTER, AskBack, Clarify, NoMatch, Query
 from bot.render import Renderer
 from bot.store import Store
 
 __all__ = ["Engine"]
 
 log = logging.getLogger(__name__)
+# Answers with no year to step from: the question was about something that is not there.
+_NO_NEIGHBOUR_YEARS = frozenset({"year_out_of_range", "not_held"})
 
 
 class Engine:
@@ -97,25 +100,30 @@ class Engine:
         hint_lang: str | None = None,
         context: dict[str, Any] | None = None,
         today: date | None = None,
+        previous_lang: str | None = None,
     ) -> Answer:
         """Answer `text`.
 
         `lang` forces the answer language (--lang, a saved /language choice); `hint_lang` is
         used when the text's own language is unclear (Telegram's language_code); `context`
-        is the previous answer's `query` (for follow-ups like "and in 2022?").
+        is the previous answer's `query` (for follow-ups like "and in 2022?") and
+        `previous_lang` the language that answer was written in: a short follow-up keeps it.
         """
         today = today or date.today()
         self.refresh()
-        parsed, signals = parse(text, self.store.lexicon, today, context)
-        detected = detect_language(text, signals.votes, signals.words)
-        if signals.words < MIN_WORDS and not signals.votes:
-            detected = None
-        answer_lang = (normalize_language(lang) or detected or normalize_language(hint_lang)
-                       or DEFAULT_LANGUAGE)
+        parsed, signals = parse(text, self.store.lexicon, today, context, self.store.router)
+        learned = self.store.router.language(signals) if self.store.router else None
+        detected = detect_language(text, signals.votes, signals.words, learned)
+        if signals.words < MIN_WORDS and (not signals.votes or previous_lang):
+            detected = None  # "а в 2022?", "and Georgia?": too short to switch language
+        answer_lang = (normalize_language(lang) or detected or normalize_language(previous_lang)
+                       or normalize_language(hint_lang) or DEFAULT_LANGUAGE)
         r = self.renderer(answer_lang)
         if isinstance(parsed, NoMatch):
             return Answer(question=text, language=answer_lang, status="not_understood",
                           query=None, text=r.not_understood(), suggestions=r.examples())
+        if isinstance(parsed, AskBack):
+            return self._ask_back(parsed, text, r)
         if isinstance(parsed, Clarify):
             return Answer(question=text, language=answer_lang, status="clarify", query=None,
                           text=r.clarify(parsed.term, parsed.countries),
@@ -125,6 +133,16 @@ class Engine:
             if topic:
                 parsed = parsed.model_copy(update={"topic": topic})
         return self._answer(parsed, text, answer_lang, today)
+
+    def _ask_back(self, parsed: AskBack, text: str, r: Renderer) -> Answer:
+        """Two readings about as likely: ask which, with a button (and a suggestion) each."""
+        options = [q.model_dump(mode="json") for q in parsed.options]
+        names = [r.option_label(q) for q in options]
+        labels = [name[:1].upper() + name[1:] for name in names]
+        return Answer(question=text, language=r.lang, status="clarify", query=None,
+                      text=r.ask_back(names), suggestions=labels,
+                      actions=[Action(label=label, kind="question", query=q)
+                               for label, q in zip(labels, options, strict=True)])
 
     def answer_query(
         self, query: dict[str, Any], *, lang: str, today: date | None = None
@@ -141,7 +159,7 @@ class Engine:
         return self._answer(parsed, "", lang, today or date.today())
 
     def _answer(self, query: Query, text: str, lang: str, today: date) -> Answer:
-        result = run(query, self.store, today, lang)
+        result = run_within_limits(query, self.store, today, lang)
         r = self.renderer(lang)
         chart = result.chart
         if chart is not None:
@@ -152,7 +170,7 @@ class Engine:
             question=text, language=lang, status=result.status,
             query=result.query.model_dump(mode="json"), text=r.render(result),
             facts=result.facts, topic=result.topic, suggestions=self._suggestions(result, r),
-            chart=chart, actions=self._actions(result, r))
+            verdict=result.details.get("verdict"), chart=chart, actions=self._actions(result, r))
 
     def _suggestions(self, result: Result, r: Renderer) -> list[str]:
         """Questions that do have an answer: the year of the last published count, or examples."""
@@ -169,7 +187,8 @@ class Engine:
         q = result.query.model_dump(mode="json")
         year = q.get("year") or next((f.year for f in result.facts), None)
         actions: list[Action] = []
-        if "year" in q and year and result.query.kind not in ("fact_check", "definition"):
+        if "year" in q and year and result.query.kind not in ("fact_check", "definition") and (
+                result.message not in _NO_NEIGHBOUR_YEARS):
             for delta, kind in ((-1, "previous_year"), (1, "next_year")):
                 actions.append(Action(label=str(year + delta), kind=kind,
                                       query={**q, "year": year + delta}))
@@ -203,7 +222,8 @@ def _probe(store: Store) -> None:
     """Answer the probe questions from `store` in English; raise whatever goes wrong."""
     renderer = Renderer(DEFAULT_LANGUAGE, store)
     for query in _PROBES:
-        result = run(QUERY_ADAPTER.validate_python(query), store, date.today(), DEFAULT_LANGUAGE)
+        query_ = QUERY_ADAPTER.validate_python(query)
+        result = run_within_limits(query_, store, date.today(), DEFAULT_LANGUAGE)
         renderer.render(result)
     store.search_content("apply return", DEFAULT_LANGUAGE)
 

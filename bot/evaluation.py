@@ -21,7 +21,8 @@ from bot.engine import Engine
 __all__ = ["Outcome", "Score", "check", "load_table", "score_table"]
 
 DEFAULT_TODAY = date(2026, 11, 28)
-_QUERY_FIELDS = ("kind", "year", "base_year", "country", "profile", "topic", "series")
+_QUERY_FIELDS = ("kind", "year", "base_year", "country", "profile", "topic", "series", "period",
+                 "quantity")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Outcome:
     wrong_number: bool
     problems: list[str]
     answer: Answer
+    wrong_verdict: bool = False
 
 
 @dataclass
@@ -50,6 +52,10 @@ class Score:
     def wrong_numbers(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.wrong_number]
 
+    @property
+    def wrong_verdicts(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.wrong_verdict]
+
 
 def load_table(path: Path) -> list[dict[str, Any]]:
     """Read a YAML question table."""
@@ -62,15 +68,19 @@ def ask(engine: Engine, row: dict[str, Any]) -> Answer:
     today = row.get("today") or DEFAULT_TODAY
     if isinstance(today, str):
         today = date.fromisoformat(today)
-    context = None
+    context, previous_lang = None, None
     if row.get("after"):
-        context = engine.ask(str(row["after"]), today=today, lang=row.get("lang")).query
-    return engine.ask(str(row["q"]), today=today, context=context, lang=row.get("lang"))
+        before = engine.ask(str(row["after"]), today=today, lang=row.get("lang"))
+        context, previous_lang = before.query, before.language
+    return engine.ask(str(row["q"]), today=today, context=context, lang=row.get("lang"),
+                      previous_lang=previous_lang)
 
 
 def check(answer: Answer, expect: dict[str, Any]) -> tuple[list[str], bool]:
     """Return the differences from `expect`, and whether a wrong number was stated."""
     problems = []
+    if "verdict" in expect and answer.verdict != expect["verdict"]:
+        problems.append(f"verdict {answer.verdict!r} != {expect['verdict']!r}")
     if answer.status != expect.get("status"):
         problems.append(f"status {answer.status} != {expect.get('status')}")
     query = answer.query or {}
@@ -101,10 +111,69 @@ def check(answer: Answer, expect: dict[str, Any]) -> tuple[list[str], bool]:
 
 
 def score_table(engine: Engine, path: Path) -> Score:
-    """Run every question of a table and check it."""
+    """Run every question of a table and check it. Asking back is right only for a row
+    marked `ambiguous: true` (a human could not tell either); a wrong verdict is a defect
+    like a wrong number (a verdict was given, and it is not the expected one)."""
     score = Score(path.stem)
     for row in load_table(path):
         answer = ask(engine, row)
-        problems, wrong = check(answer, row.get("expect") or {})
-        score.outcomes.append(Outcome(str(row["q"]), not problems, wrong, problems, answer))
+        expect = row.get("expect") or {}
+        problems, wrong = check(answer, expect)
+        if row.get("ambiguous") and answer.status == "clarify" and not answer.facts:
+            problems, wrong = [], False
+        wrong_verdict = bool("verdict" in expect and answer.verdict is not None
+                             and answer.verdict != expect["verdict"])
+        score.outcomes.append(Outcome(str(row["q"]), not problems, wrong, problems, answer,
+                                      wrong_verdict))
     return score
+
+
+@dataclass
+class CrossValidation:
+    """Held-out accuracy of the router's choices, fold by fold over the example bank."""
+
+    # (language, kind, topic, predicted kind, predicted topic, predicted language) per example
+    rows: list[tuple[str, str, str | None, str, str | None, str]] = field(default_factory=list)
+
+    def accuracy(self, head: str, by: str | None = None) -> dict[str, tuple[int, int]]:
+        """Right and total per language ("lang") or per kind ("kind"), for one head."""
+        out: dict[str, tuple[int, int]] = {}
+        for lang, kind, topic, p_kind, p_topic, p_lang in self.rows:
+            if head == "topic" and topic is None:
+                continue
+            right = {"kind": p_kind == kind, "topic": p_topic == topic,
+                     "language": p_lang == lang}[head]
+            key = {"lang": lang, "kind": kind, None: "all"}[by]
+            if head == "topic" and by == "kind":
+                key = topic or ""
+            r, n = out.get(key, (0, 0))
+            out[key] = (r + right, n + 1)
+        return out
+
+
+def cross_validate(data_dir: Path, lexicon: Any, folds: int = 5,
+                   only_fold: int | None = None) -> CrossValidation:
+    """Train on all folds but one and test on that one, for every fold (or one)."""
+    from bot.choose import train_router
+    from bot.examples import load_examples
+    from bot.parse import read_signals
+
+    examples = load_examples(data_dir)
+    # The bank's files share a skeleton (row n of one language often translates row n of
+    # another), so the fold is the row's position in its file: a question and its
+    # translations are held out together, and the figure is not flattered by them.
+    position: dict[str, int] = {}
+    fold_of = []
+    for e in examples:
+        fold_of.append(position.get(e.lang, 0) % folds)
+        position[e.lang] = position.get(e.lang, 0) + 1
+    cv = CrossValidation()
+    for k in range(folds) if only_fold is None else [only_fold]:
+        test = {i for i, f in enumerate(fold_of) if f == k}
+        router = train_router([e for i, e in enumerate(examples) if i not in test], lexicon)
+        for i in sorted(test):
+            e = examples[i]
+            choice = router.choose(read_signals(e.text, lexicon))
+            cv.rows.append((e.lang, e.kind, e.topic, choice.kind.best,
+                            choice.topic.best if e.topic else None, choice.language.best))
+    return cv

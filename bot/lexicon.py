@@ -14,6 +14,8 @@ from pathlib import Path
 
 from bot.countries import load_lang_file, phrase_key
 from bot.i18n import LANGUAGES
+from bot.numbers import CATEGORY as NUMBER_WORD
+from bot.numbers import NumberWords, number_rows
 from bot.text import tokens
 
 __all__ = ["Hit", "Lexicon", "cue_rows"]
@@ -29,10 +31,18 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
 
     seen: set[tuple[str, str, str, str]] = set()
     counting: set[tuple[str, str]] = set()  # (phrase, language) of "how many" words
+    number_words: list[dict[str, str]] = []
     for lang in LANGUAGES:
-        for name, phrases in (load_lang_file(data_dir, lang).get("cues") or {}).items():
-            category, _, value = str(name).partition("_") if name.startswith(
-                ("profile_", "topic_", "number_")) else (str(name), "", "")
+        doc = load_lang_file(data_dir, lang)
+        number_words += number_rows(lang, doc.get("numbers"))
+        # Quantities a claim can be about ("premiums", "forced"): cue categories of their own.
+        cues = {**(doc.get("cues") or {}), **(doc.get("quantities") or {})}
+        for name, phrases in cues.items():
+            # "profile_asylum_applicant@everyday": a further list for the same category,
+            # kept as its own key so that separate additions merge cleanly.
+            name = str(name).split("@", 1)[0]
+            category, _, value = name.partition("_") if name.startswith(
+                ("profile_", "topic_", "number_", "notheld_", "period_")) else (name, "", "")
             for phrase in phrases or []:
                 key = phrase_key(str(phrase)) if str(phrase) != "%" else "%"
                 if key:
@@ -52,6 +62,7 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
                     seen.add((key, "topic", str(doc.get("id", path.stem)), str(lang)))
     for phrase, category, value, lang in sorted(seen):
         yield {"phrase": phrase, "category": category, "value": value, "language": lang}
+    yield from {tuple(sorted(r.items())): r for r in number_words}.values()
 
 
 def _only_counting(key: str, lang: str, count_words: Lexicon) -> bool:
@@ -89,8 +100,13 @@ class Lexicon:
         self._prefix: dict[tuple[str, ...], list[_Entry]] = defaultdict(list)
         self._fuzzy_names: dict[str, list[_Entry]] = defaultdict(list)
         self.max_len = 1
+        numbers: list[tuple[str, str, str]] = []
         for phrase, category, value, language in rows:
-            self._add(phrase, _Entry(category, value, language))
+            if category == NUMBER_WORD:  # read by `numbers`, never matched as a phrase
+                numbers.append((phrase, value, language))
+            else:
+                self._add(phrase, _Entry(category, value, language))
+        self.numbers = NumberWords(numbers)
         self._fuzzy_choices = sorted(self._fuzzy_names)
         self.vocabulary = frozenset(w for key in (*self._exact, *self._prefix) for w in key)
 

@@ -16,7 +16,6 @@ from bot.queries import (
     ByProfile,
     Change,
     Definition,
-    FactCheck,
     Help,
     Info,
     Query,
@@ -120,12 +119,22 @@ def _total(q: Total, store: Store, today: date) -> Result:
     if obs is None:
         years = store.years("returns_total", q.series)
         return Result(q, "no_data", "no_total", details={"year": q.year, "years": years})
-    facts = [fact(obs)]
-    other_series = "government" if q.series == "fedasil" else "fedasil"
-    other = store.get("returns_total", obs.year, other_series)
-    if other is not None:
-        facts.append(fact(other))
+    facts = [fact(obs)] + [fact(o) for o in _other_count(q, obs, store)]
     return Result(q, "answered", "total", facts, details={"latest": q.year is None})
+
+
+def _other_count(q: Total, obs: Observation, store: Store) -> list[Observation]:
+    """The other series' total: Fedasil's figure beside the government count that was asked
+    for; the government count beside Fedasil's only where the data explains the difference
+    (the year's Dublin departures equal it), never with an explanation it does not back."""
+    if q.series == "government":
+        fed = store.get("returns_total", obs.year, "fedasil")
+        return [fed] if fed is not None else []
+    gov = store.get("returns_total", obs.year, "government")
+    dublin = store.get("dublin_departures", obs.year)
+    if gov is not None and dublin is not None and gov.value - obs.value == dublin.value:
+        return [gov, dublin]
+    return []
 
 
 def _by_country(q: ByCountry, store: Store, today: date) -> Result:
@@ -211,6 +220,7 @@ def _ranking(q: Ranking, store: Store, today: date) -> Result:
         return Result(q, "no_data", "no_ranking", details={
             "year": q.year, "years": store.indicator_years("rank_by_country")})
     ranks.sort(key=lambda o: (o.value, o.precision != "exact"))
+    ranks, conflicts = _one_per_place(ranks)
     shown = ranks[:q.top]
     facts = [fact(o) for o in shown]
     counts = [store.get("returns_by_country", o.year, "fedasil", o.country) for o in shown]
@@ -222,8 +232,25 @@ def _ranking(q: Ranking, store: Store, today: date) -> Result:
                           values=[c.value for c in counts if c is not None],
                           source=shown[0].source.url)
     return Result(q, "answered", "ranking", facts, chart=chart, details={
-        "latest": q.year is None, "year": year, "fewer": len(ranks) < q.top,
+        "latest": q.year is None, "year": year, "fewer": len(ranks) + len(conflicts) < q.top,
+        "conflicts": [c for c in conflicts if c["before"] in {o.country for o in shown}],
         "ordered": all(o.precision == "exact" for o in shown)})
+
+
+def _one_per_place(ranks: list[Observation]) -> tuple[list[Observation], list[dict[str, Any]]]:
+    """Sources that disagree on a place (2018: Georgia first in the 2019 release, Ukraine
+    listed first in 2018's) must not give two "no. 1": the better-sourced one (sorted first)
+    keeps the place, the other becomes a note on the conflict."""
+    kept: list[Observation] = []
+    conflicts: list[dict[str, Any]] = []
+    for o in ranks:
+        holder = next((k for k in kept if k.value == o.value), None)
+        if holder is None:
+            kept.append(o)
+        else:
+            conflicts.append({"country": o.country, "before": holder.country,
+                              "source": o.source})
+    return kept, conflicts
 
 
 def _series_obs(store: Store, year: int, country: str | None, series: str) -> Observation | None:
@@ -293,45 +320,6 @@ def _reintegration(q: Reintegration, store: Store, today: date) -> Result:
                   details={"latest": q.year is None, "alternatives": alts})
 
 
-def _fact_check(q: FactCheck, store: Store, today: date) -> Result:
-    indicator = "returns_by_country" if q.country else "returns_total"
-    year = q.year or _year_of_claim(store, indicator, q) or store.latest_year(
-        indicator, "fedasil", q.country)
-    fed = store.get(indicator, year, "fedasil", q.country) if year else None
-    gov = store.get("returns_total", year, "government") if year and not q.country else None
-    if fed is None and gov is None:
-        return Result(q, "no_data", "check_unpublished", details={"year": year})
-    facts = [fact(o) for o in (fed, gov) if o is not None]
-    verdict = "wrong"
-    for o, name in ((fed, "exact"), (gov, "government")):
-        if o is not None and abs(o.value - q.claimed) < 0.5:
-            verdict = name
-            break
-    else:
-        if fed is not None and _is_rounding(q.claimed, fed.value):
-            verdict = "rounded"
-    return Result(q, "answered", "fact_check", facts, details={
-        "year": year, "verdict": verdict, "claimed": q.claimed})
-
-
-def _year_of_claim(store: Store, indicator: str, q: FactCheck) -> int | None:
-    """No year given: the year whose published figure the claim is (or rounds), newest first."""
-    series = ("fedasil",) if q.country else ("fedasil", "government")
-    for year in sorted(store.indicator_years(indicator), reverse=True):
-        for name in series:
-            obs = store.get(indicator, year, name, q.country)
-            if obs and (abs(obs.value - q.claimed) < 0.5 or _is_rounding(q.claimed, obs.value)):
-                return year
-    return None
-
-
-def _is_rounding(claim: float, value: float) -> bool:
-    """3,000 for 2,952: a round number within 5% of the published value."""
-    if claim <= 0 or abs(claim - value) / value > 0.05:
-        return False
-    return claim % 100 == 0 or (claim < 1000 and claim % 10 == 0)
-
-
 def _definition(q: Definition, store: Store, today: date) -> Result:
     if q.topic != "series":
         facts = []
@@ -383,10 +371,16 @@ def _help(q: Help, store: Store, today: date) -> Result:
 _RUNNERS = {
     "total": _total, "by_country": _by_country, "by_profile": _by_profile,
     "ranking": _ranking, "change": _change, "trend": _trend,
-    "reintegration": _reintegration, "fact_check": _fact_check, "definition": _definition,
+    "reintegration": _reintegration, "definition": _definition,
     "info": _info, "help": _help,
     "dublin": _simple("dublin_departures", "dublin"),
+    "premiums": _simple("premiums_paid", "premiums"),
     "unaccompanied_minors": _simple("unaccompanied_minors", "minors"),
     "families": _simple("families_share", "families"),
     "destination_countries": _simple("destination_countries_count", "destinations"),
 }
+
+# The fact check builds on `Result` and `fact` above, so it is registered last.
+from bot.factcheck import check as _check_claim  # noqa: E402
+
+_RUNNERS["fact_check"] = _check_claim

@@ -13,13 +13,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from bot.claims import asked_figure, claim_is_percent, fact_check, is_claim
 from bot.lexicon import Hit, Lexicon
+from bot.numbers import Number, NumberWords
 from bot.queries import (
     QUERY_ADAPTER,
+    AskBack,
     ByCountry,
     ByProfile,
     Change,
@@ -27,27 +30,36 @@ from bot.queries import (
     Definition,
     DestinationCountries,
     Dublin,
-    FactCheck,
     Families,
     Help,
     Info,
+    Measure,
     NoMatch,
     ParseResult,
+    Premiums,
+    Profile,
     Query,
     Ranking,
     Reintegration,
+    Series,
     Total,
     Trend,
     UnaccompaniedMinors,
 )
+from bot.scope import refine
 from bot.text import normalize, tokens
+
+if TYPE_CHECKING:
+    from bot.choose import Router
 
 __all__ = ["Signals", "parse", "read_signals"]
 
 MAX_CHARS = 500  # longer text is cut: no real question is longer, and parsing stays fast
 _YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{3})+%?$|^\d+(?:[.,]\d+)?%?$")
-_STAT_KINDS = ("dublin", "minors", "families", "destinations", "reintegration")
+_STAT_KINDS = ("dublin", "premiums", "minors", "families", "destinations", "reintegration")
+# Words too small to tell languages apart ("in" before a year is English, Dutch and German).
+_NO_VOTE = frozenset({"year_marker"})
 
 
 @dataclass
@@ -62,6 +74,7 @@ class Signals:
     ambiguous: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     claims: list[float] = field(default_factory=list)
+    claim_at: list[int] = field(default_factory=list)  # the token where each claim starts
     percent_claim: bool = False
     top_n: int | None = None
     votes: Counter[str] = field(default_factory=Counter)
@@ -84,11 +97,12 @@ class Signals:
 
 def read_signals(text: str, lexicon: Lexicon) -> Signals:
     """Find phrases, countries, years and numbers in `text`."""
-    norm = normalize(text[:MAX_CHARS])
+    norm = _PERCENT_BEFORE.sub(r"\1%", _PERCENT_APART.sub(r"\1%", normalize(text[:MAX_CHARS])))
     toks = [_detach_arabic(t, lexicon) for t in _join_thousands(tokens(norm))]
     hits = lexicon.match(toks)
     taken = {i for h in hits for i in range(h.start, h.end)}
     hits += lexicon.fuzzy_countries(toks, taken)
+    hits += _country_codes(text[:MAX_CHARS], toks, taken)
     # A topic keyword that is a country name ("moldova") names the country, not the topic.
     country_spans = {(h.start, h.end) for h in hits if h.category == "country"}
     hits = [h for h in hits if h.category != "topic" or (h.start, h.end) not in country_spans]
@@ -97,17 +111,42 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
     for h in hits:
         s.cats.setdefault(h.category, []).append(h)
         # One vote per language per phrase: Dutch "en" is a follow-up and a function word.
-        if (h.category != "country" or not h.fuzzy) and (h.language, h.start, h.end) not in voted:
+        if (h.category != "country" or not h.fuzzy) and h.category not in _NO_VOTE and (
+                h.language, h.start, h.end) not in voted:
             voted.add((h.language, h.start, h.end))
             s.votes[h.language] += h.end - h.start
     _drop_foreign_topic_words(s)
     _read_countries(s)
-    _read_numbers(s)
+    _read_numbers(s, lexicon.numbers)
     _drop_since_without_year(s)
     _claims_that_look_like_years(s)
     if re.search(r"(^|\s)%", norm):  # "hoeveel % kreeg …": a bare percent sign asks for a share
         s.cats.setdefault("share", []).append(Hit("share", "", "", 0, 0))
     return s
+
+
+# "70 %" (French spacing) and "%70" (Turkish order) are the percentage "70%".
+_PERCENT_APART = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s+%")  # never "2022 %"
+_PERCENT_BEFORE = re.compile(r"%(\d{1,3}(?:[.,]\d+)?)(?![\d.,])")  # never "% 2022"
+
+
+# Two capital letters that staff type for a country ("GE 2023?"), unless they are a word.
+_CODE = re.compile(r"(?<![\w-])([A-Z]{2})(?![\w-])")
+_NOT_CODES = frozenset({"OK", "NO", "IN", "TO", "ME", "AM", "AT", "IS", "IT", "OR", "AN", "AS",
+                        "BY", "DO", "GO", "HI", "IF", "MY", "OF", "ON", "SO", "UP", "WE", "ID",
+                        "TV", "PS", "BE"})
+
+
+def _country_codes(text: str, toks: list[str], taken: set[int]) -> list[Hit]:
+    """ISO codes written in capitals ("GE 2023?", "top MD"): the country, like its name."""
+    from bot.countries import COUNTRY_CODES
+
+    codes = {c for c in _CODE.findall(text) if c in COUNTRY_CODES and c not in _NOT_CODES}
+    # Only where staff write them: next to a year, or as (nearly) the whole message; "an MP
+    # said…" names no country.
+    return [Hit("country", tok.upper(), "", i, i + 1, fuzzy=True) for i, tok in enumerate(toks)
+            if i not in taken and tok.upper() in codes and (len(toks) <= 3 or any(
+                _YEAR.match(t) for t in toks[max(0, i - 1):i + 2]))]
 
 
 def _drop_foreign_topic_words(s: Signals) -> None:
@@ -135,6 +174,7 @@ def _claims_that_look_like_years(s: Signals) -> None:
         claimed = [y for y in s.years if y % 100 == 0]
         if claimed and len(claimed) < len(s.years):
             s.claims += [float(y) for y in claimed]
+            s.claim_at += [s.toks.index(str(y)) if str(y) in s.toks else 0 for y in claimed]
             s.years = [y for y in s.years if y % 100 != 0]
 
 
@@ -171,9 +211,9 @@ def _join_thousands(toks: list[str]) -> list[str]:
     """'3 107' (French thousands) → '3107' when the second part has exactly 3 digits."""
     out: list[str] = []
     for t in toks:
-        if out and re.fullmatch(r"\d{1,3}", out[-1]) and re.fullmatch(r"\d{3}%?", t) and (
-                not _YEAR.match(out[-1] + t)):
-            out[-1] += t
+        if out and re.fullmatch(r"\d{1,3}", out[-1]) and re.fullmatch(r"\d{3}%?", t):
+            # "2 021 returnees" is a number, never the year 2021: keep it from looking like one.
+            out[-1] += ("," if _YEAR.match(out[-1] + t) else "") + t
         else:
             out.append(t)
     return out
@@ -192,7 +232,7 @@ def _read_countries(s: Signals) -> None:
             s.ambiguous.append((" ".join(s.toks[start:end]), tuple(sorted(codes))))
 
 
-def _read_numbers(s: Signals) -> None:
+def _read_numbers(s: Signals, number_words: NumberWords) -> None:
     rank_ends = {h.end for h in s.cats.get("rank", [])}
     rank_starts = {h.start for h in s.cats.get("rank", []) + s.cats.get("countries_word", [])}
     # Numbers inside a phrase ("2 years ago", "top 5") are part of it, not claims or years.
@@ -200,8 +240,14 @@ def _read_numbers(s: Signals) -> None:
     for h in s.cats.get("number", []):  # "which five countries": a number word, then a list
         if h.end in rank_starts or h.start in rank_ends:
             s.top_n = int(h.value)
+    worded = {n.start: n for n in number_words.read(s.toks, [lang for lang, _ in
+                                                            s.votes.most_common()])}
+    inside = {i for n in worded.values() for i in range(n.start + 1, n.end)}
     for i, tok in enumerate(s.toks):
-        if i in in_phrases and not _YEAR.match(tok):
+        if i in worded:  # "4 mil", "drieduizend": one number of its own magnitude
+            _add_worded(s, worded[i])
+            continue
+        if i in inside or (i in in_phrases and not _YEAR.match(tok)):
             continue
         if _YEAR.match(tok):
             s.years.append(int(tok))
@@ -211,8 +257,19 @@ def _read_numbers(s: Signals) -> None:
                 s.top_n = int(value)
             elif value is not None:
                 s.claims.append(value)
+                s.claim_at.append(i)
                 s.percent_claim = s.percent_claim or tok.endswith("%") or (
                     i + 1 < len(s.toks) and s.toks[i + 1] in ("%", "percent", "procent", "pct"))
+
+
+def _add_worded(s: Signals, n: Number) -> None:
+    if n.year:
+        s.years.append(int(n.value))
+        return
+    s.claims.append(n.value)
+    s.claim_at.append(n.start)
+    s.percent_claim = s.percent_claim or (n.end < len(s.toks) and s.toks[n.end] in (
+        "%", "percent", "procent", "pct"))
 
 
 def _to_number(tok: str) -> float:
@@ -223,12 +280,15 @@ def _to_number(tok: str) -> float:
 
 
 def parse(
-    text: str, lexicon: Lexicon, today: date, context: dict[str, Any] | None = None
+    text: str, lexicon: Lexicon, today: date, context: dict[str, Any] | None = None,
+    router: Router | None = None,
 ) -> tuple[ParseResult, Signals]:
-    """Parse `text`; `context` is the previous answer's query (for follow-ups)."""
+    """Parse `text`; `context` is the previous answer's query (for follow-ups); `router`
+    chooses the kind and topic (without one, as in a store built without the example bank,
+    the hand-written rules choose)."""
     s = read_signals(text, lexicon)
     try:
-        return _interpret(s, today, _context(context)), s
+        return refine(_interpret(s, today, _context(context), router), s, today), s
     except (ValidationError, ValueError, OverflowError):
         return NoMatch(), s
 
@@ -242,12 +302,9 @@ def _context(context: dict[str, Any] | None) -> Query | None:
         return None
 
 
-def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
+def _interpret(s: Signals, today: date, context: Query | None,
+               router: Router | None = None) -> ParseResult:
     if not s.toks:
-        return NoMatch()
-    domain = s.has("returned", "reintegration", "dublin", "minors", "families", "destinations",
-                   "rank", "government", "profile", "trend", "change")
-    if s.has("off_topic") and not domain:
         return NoMatch()
     if s.ambiguous and not s.countries:
         term, codes = s.ambiguous[0]
@@ -255,6 +312,150 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
     followup = _followup(s, today, context)
     if followup is not None:
         return followup
+    if router is None:
+        return _by_rules(s, today)
+    return _choose(s, today, router)
+
+
+def _choose(s: Signals, today: date, router: Router) -> ParseResult:
+    """The kind the router ranks highest that the extracted details can answer; when the next
+    one is about as likely and would give another answer, ask back instead of guessing."""
+    # A figure is only looked up when the question says something about figures (a year, a
+    # word about returning, counting, shares…): "[;)&{2~[@)" is no claim to check, and a
+    # country's name alone ("Georgia ‮ %s how") asks for no number.
+    ranked = router.kind(s, None if _about_figures(s) else _WITHOUT_FIGURES)
+    if not s.hits and not s.years and ranked.confidence < _UNKNOWN_WORDS_CONFIDENCE:
+        return NoMatch()  # no word the bot knows, and the model is unsure: "{0} {1} {__class__}"
+    built: list[tuple[ParseResult, float]] = []
+    if is_claim(s) and ranked.best != "definition":
+        # The rules found a number stated as a claim ("is it true that 155 left under Dublin
+        # in 2023?"): it is checked as the quantity the model read, never answered as that
+        # quantity's figure alone.
+        check = _fact_check(s, today)
+        if check is not None:
+            return check
+    for kind, p in ranked.ranked:
+        query = _build(kind, s, today, router)
+        if query is not None and all(query != q for q, _ in built):
+            built.append((query, p))
+        if len(built) == 2:
+            break
+    if not built:
+        return NoMatch()
+    best, p_best = built[0]
+    if isinstance(best, Info) and best.topic is not None:
+        return _ask_back_topic(best, s, router)
+    if len(built) == 2:
+        second, p_second = built[1]
+        if (p_best - p_second < router.ask_back_margin and _answerable(best)
+                and _answerable(second)):
+            return AskBack(options=(best, second))
+    return best
+
+
+# Below this confidence a question without a single known word or year is not understood.
+_UNKNOWN_WORDS_CONFIDENCE = 0.6
+_WITHOUT_FIGURES = ("info", "help", "off_topic", "not_held")
+# Rule categories that are about figures: counting, returning, shares, years, series…
+_FIGURE_CATEGORIES = frozenset({
+    "count", "returned", "share", "rank", "trend", "change", "chart", "latest", "last_year",
+    "this_year", "year_before_last", "government", "dublin", "minors", "families",
+    "destinations", "reintegration", "profile", "fact_check", "definition", "why",
+    "countries_word"})
+
+
+def _about_figures(s: Signals) -> bool:
+    return bool(s.years or any(h.category in _FIGURE_CATEGORIES for h in s.hits))
+
+
+def _answerable(q: ParseResult) -> bool:
+    return not isinstance(q, NoMatch | Clarify | AskBack | Help)
+
+
+def _ask_back_topic(info: Info, s: Signals, router: Router) -> ParseResult:
+    """Two support topics about as likely: ask which one (the answers are long)."""
+    ranked = router.topic(s).ranked
+    if len(ranked) >= 2 and ranked[0][1] - ranked[1][1] < router.topic_ask_back_margin:
+        return AskBack(options=(info, info.model_copy(update={"topic": ranked[1][0]})))
+    return info
+
+
+def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | None:
+    """The query of one kind from what the rules extracted, or None when they lack a detail
+    that kind needs (a claimed number for a fact check)."""
+    year = _year(s, today)
+    series: Series = "government" if s.has("government") else "fedasil"
+    wants_count = s.has("count") and not s.has("share")
+    measure: Measure = "count" if wants_count else "share"
+    if kind in ("total", "by_country"):
+        if not (_timed(s) or s.has("count", "returned", "government")):
+            return None  # a number of returns needs a word about returning, counting or time
+        if s.countries:
+            return ByCountry(year=year, country=s.countries[0], series=series)
+        return Total(year=year, series=series)
+    if kind == "by_profile":
+        return ByProfile(year=year, profile=_profile(s), measure=measure)
+    if kind == "ranking":
+        return Ranking(year=year, top=s.top_n or 5, series=series)
+    if kind == "change":
+        return _change(s, today, series)
+    if kind == "trend":
+        start, end = _range(s, today)
+        return Trend(start=start, end=end, country=_country(s), series=series,
+                     chart=s.has("chart"))
+    if kind == "reintegration":
+        return Reintegration(year=year, measure=measure)
+    if kind in ("dublin", "unaccompanied_minors", "families", "destination_countries",
+                "premiums"):
+        return _known_kind({"kind": kind, "year": year})
+    if kind == "fact_check":
+        return _fact_check(s, today)
+    if kind == "definition":
+        return _definition(s, today) if not _asks_government_figure(s) else None
+    if kind == "info":
+        return Info(topic=router.topic(s).best, country=_country(s))
+    if kind == "help":
+        return Help()
+    if kind == "not_held":
+        return _known_kind({"kind": "not_held"}) or NoMatch()
+    return NoMatch()  # off_topic
+
+
+def _timed(s: Signals) -> bool:
+    return bool(s.years) or s.has("last_year", "this_year", "latest", "year_before_last")
+
+
+def _known_kind(data: dict[str, Any]) -> Query | None:
+    """A query of a kind this version may not have yet (premiums, not_held)."""
+    try:
+        return QUERY_ADAPTER.validate_python(data)
+    except ValidationError:
+        return None
+
+
+def _fact_check(s: Signals, today: date) -> Query | None:
+    """A claim to check needs a claimed number; it is checked as the quantity it is about
+    (bot/claims.py). "79% got reintegration support: how many is that?" asks for the count."""
+    if not any(c >= 2 for c in s.claims):  # "1." and "0" number a list, they claim nothing
+        return None
+    if claim_is_percent(s, 0) and s.has("count", "change") and not s.has("fact_check"):
+        return None
+    return fact_check(s, _year(s, today))
+
+
+def _profile(s: Signals) -> Profile | None:
+    """'rejected asylum seekers' names two profiles: the more specific one is meant."""
+    profiles = set(s.values("profile"))
+    return next((p for p in ("rejected_applicant", "irregular_stay", "asylum_applicant")
+                 if p in profiles), None)
+
+
+def _by_rules(s: Signals, today: date) -> ParseResult:
+    """The hand-written choice of kind, for a store built without the example bank."""
+    domain = s.has("returned", "reintegration", "dublin", "minors", "families", "destinations",
+                   "rank", "government", "profile", "trend", "change")
+    if s.has("off_topic") and not domain:
+        return NoMatch()
     if s.has("help") and not domain and not s.countries and not s.years and (
             s.words <= 2 or (s.words <= 10 and s.weight("help") >= max(2, s.weight("topic")))):
         return Help()
@@ -263,26 +464,24 @@ def _interpret(s: Signals, today: date, context: Query | None) -> ParseResult:
         if definition.topic == "reintegration" and not s.has("share", "count"):
             return Info(topic="reintegration")  # "what does reintegration support include?"
         return definition
-    claim_like = (s.has("returned") and s.years and not s.has("count", "share", "rank")
-                  and max(s.claims, default=0) >= 50)  # "5" is a list length, not a claim
-    # A claimed percentage ("is it true 58% had no papers?") is checked by answering the share
-    # itself: FactCheck compares counts only.
-    if s.claims and not s.percent_claim and (s.has("fact_check") or claim_like or (
-            s.has("government") and not s.has("count"))):
-        year = _year(s, today)
-        return FactCheck(claimed=s.claims[0], year=year, country=_country(s),
-                         series="government" if s.has("government") else "fedasil")
+    if is_claim(s):  # a claim is checked as the quantity it is about (bot/claims.py)
+        return fact_check(s, _year(s, today))
     if _is_info(s, domain):
         return Info(topic=_topic(s), country=_country(s))
     return _statistic(s, today)
 
 
+def _asks_government_figure(s: Signals) -> bool:
+    """'what is the government's figure for 2023?' asks for the figure, not what it means."""
+    return bool(s.has("government") and s.years and s.has("count") and not (
+        s.claims or s.has("dublin", "why")))
+
+
 def _is_definition(s: Signals) -> bool:
-    if s.has("government") and s.years and s.has("count") and not (
-            s.claims or s.has("dublin", "why")):
-        return False  # "what is the government's figure for 2023?" asks for the figure
-    if s.has("government", "dublin") or s.claims:
-        return True
+    if _asks_government_figure(s):
+        return False
+    if s.has("government", "dublin") or (s.claims and not s.percent_claim):
+        return True  # (a claimed percentage is a share to check, never "why 3,107?")
     return not s.years and not s.countries and not s.has("count", "share", "rank", "trend")
 
 
@@ -359,15 +558,13 @@ def _statistic(s: Signals, today: date) -> ParseResult:
             return Reintegration(year=year, measure="count" if wants_count else "share")
         if kind == "dublin":
             return Dublin(year=year)
+        if kind == "premiums":
+            return Premiums(year=year)
         if kind == "minors":
             return UnaccompaniedMinors(year=year)
         return Families(year=year)
     if s.has("profile"):
-        profiles = set(s.values("profile"))
-        # "rejected asylum seekers" names two profiles: the more specific one is meant.
-        profile = next((p for p in ("rejected_applicant", "irregular_stay", "asylum_applicant")
-                        if p in profiles), None)
-        return ByProfile(year=year, profile=profile,
+        return ByProfile(year=year, profile=_profile(s),
                          measure="count" if wants_count else "share")
     two_years = len(s.years) >= 2 and not s.has("change")
     if s.has("trend", "chart") or (two_years and (s.has("between") or (
@@ -461,6 +658,8 @@ def _followup(s: Signals, today: date, context: Query | None) -> Query | None:
     if not (year or shift or s.countries or s.has("government")):
         return None
     data = context.model_dump()
+    if data["kind"] == "fact_check":  # "And 2024?" after a claim: that year's figure
+        data = asked_figure(data)
     if s.has("government") and "series" in data and not s.countries:
         data["series"] = "government"
     if shift and isinstance(data.get("year"), int):

@@ -7,18 +7,39 @@ runner in `answer_query` (bot/query.py) and a template in `render`.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    model_serializer,
+)
 
 Series = Literal["fedasil", "government"]
 Profile = Literal["asylum_applicant", "rejected_applicant", "irregular_stay"]
 Measure = Literal["count", "share"]
+# What a claim can be about: every recurring quantity of the store (bot/datafiles.INDICATORS).
+ClaimIndicator = Literal[
+    "returns_total", "returns_by_country", "returns_by_profile", "share_by_profile",
+    "reintegration_count", "reintegration_share", "families_share", "dublin_departures",
+    "unaccompanied_minors", "destination_countries_count", "premiums_paid",
+    "returns_immigration_office", "forced_returns", "returns_all_types", "outreach_contacts",
+]
+# The part of a year a figure covers: the whole year, a half, a quarter or a month.
+Period = Literal["year", "H1", "H2", "Q1", "Q2", "Q3", "Q4", "M01", "M02", "M03", "M04", "M05",
+                 "M06", "M07", "M08", "M09", "M10", "M11", "M12"]
+# Quantities people ask about that the store does not hold (publishers: data/not_held.yaml).
+Quantity = Literal["asylum_applications", "forced_returns", "work_permits", "visas",
+                   "regularisations", "population", "exchange_rates", "reception"]
 
 __all__ = [
-    "ByCountry", "ByProfile", "Change", "Clarify", "DestinationCountries", "Definition",
-    "Dublin", "Families", "FactCheck", "Help", "Info", "Measure", "NoMatch", "ParseResult",
-    "Profile", "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
+    "AskBack", "ByCountry", "ByProfile", "Change", "ClaimIndicator", "ClaimPart", "Clarify",
+    "DestinationCountries", "Definition", "Dublin", "Families", "FactCheck", "Help", "Info",
+    "Measure", "NoMatch", "NotHeld", "ParseResult", "Period", "Premiums", "Profile", "Quantity",
+    "Query", "QUERY_ADAPTER", "Ranking", "Reintegration", "Series", "Total", "Trend",
     "UnaccompaniedMinors",
 ]
 
@@ -28,10 +49,21 @@ class _Base(BaseModel):
 
 
 class _YearQuery(_Base):
-    """A question about one year; `year=None` means the latest year with that figure."""
+    """A question about one year; `year=None` means the latest year with that figure.
+    `period` narrows it to part of the year ("the first half of 2016")."""
 
     year: int | None = None
     series: Series = "fedasil"
+    period: Period = "year"
+
+    @model_serializer(mode="wrap")
+    def _annual_unsaid(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """The contract's query shape stays as it was for annual questions (the default):
+        `period` appears only when it narrows the year."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("period") == "year":
+            del data["period"]
+        return data
 
 
 class Total(_YearQuery):
@@ -114,12 +146,32 @@ class DestinationCountries(_YearQuery):
     kind: Literal["destination_countries"] = "destination_countries"
 
 
+class Premiums(_YearQuery):
+    """How many return premiums were paid (premiums, not necessarily persons)."""
+
+    kind: Literal["premiums"] = "premiums"
+
+
+class ClaimPart(_Base):
+    """Another part of a compound question: a second claim, or only a year to answer for
+    ("219 Syrians in 2025? And 2024?")."""
+
+    year: int
+    claimed: float | None = None
+
+
 class FactCheck(_YearQuery):
-    """Is a claimed number right? `country=None` checks the annual total."""
+    """Is a claimed number right, as the quantity it is about (`indicator`, `country`,
+    `profile`)? A percentage claim names a share indicator. `parts` are the other years
+    (with or without their own claim) asked in the same message."""
 
     kind: Literal["fact_check"] = "fact_check"
     claimed: float
     country: str | None = None
+    indicator: ClaimIndicator = "returns_total"
+    profile: Profile | None = None
+    percent: bool = False
+    parts: tuple[ClaimPart, ...] = ()
 
 
 class Definition(_Base):
@@ -139,6 +191,14 @@ class Info(_Base):
     country: str | None = None
 
 
+class NotHeld(_Base):
+    """A quantity ReturnBot holds no figures for (asylum applications, forced returns, …)."""
+
+    kind: Literal["not_held"] = "not_held"
+    quantity: Quantity
+    year: int | None = None
+
+
 class Help(_Base):
     """What the bot can answer."""
 
@@ -147,7 +207,8 @@ class Help(_Base):
 
 Query = Annotated[
     Total | ByCountry | ByProfile | Ranking | Change | Trend | Reintegration | Dublin
-    | UnaccompaniedMinors | Families | DestinationCountries | FactCheck | Definition | Info | Help,
+    | UnaccompaniedMinors | Families | DestinationCountries | Premiums | FactCheck | Definition
+    | Info | Help | NotHeld,
     Field(discriminator="kind"),
 ]
 QUERY_ADAPTER: TypeAdapter[Query] = TypeAdapter(Query)
@@ -161,10 +222,17 @@ class Clarify(_Base):
     countries: tuple[str, ...]
 
 
+class AskBack(_Base):
+    """Two or three readings are about as likely: ask which one was meant, with a button each."""
+
+    kind: Literal["ask_back"] = "ask_back"
+    options: tuple[Query, ...]
+
+
 class NoMatch(_Base):
     """The text is not a question the engine can answer."""
 
     kind: Literal["no_match"] = "no_match"
 
 
-ParseResult = Query | Clarify | NoMatch
+ParseResult = Query | Clarify | AskBack | NoMatch

@@ -4,10 +4,12 @@ for numbers, percentages, dates and country names. Every number it writes comes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -16,11 +18,60 @@ from babel.numbers import format_decimal, format_percent
 from bot.answer import Fact
 from bot.i18n import translations
 from bot.lookup import Result
+from bot.provenance import N_, publisher_label
 from bot.store import Store
 
 __all__ = ["RTL_LANGUAGES", "Renderer", "country_name"]
 
 RTL_LANGUAGES = frozenset({"ar"})
+# The publishers named in data/not_held.yaml, marked for the catalogs.
+NOT_HELD_PUBLISHERS = (
+    N_("Commissioner General for Refugees and Stateless Persons (CGRS/CGVS)"),
+    N_("Immigration Office"),
+    N_("Statbel, the Belgian statistical office"),
+    N_("National Bank of Belgium"),
+    N_("Fedasil (reception network figures)"),
+)
+
+# Runs in the support texts that must read left to right inside Arabic: URLs, e-mail
+# addresses, and digit groups with their separators (0800 32 745, 02/488 97 77, 9:00–12:30),
+# which the bidi algorithm would otherwise show in reverse order.
+_LTR_RUN = re.compile(
+    r"(?:https?://|www\.)[^\s()،؛]*[^\s().,;:،؛]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d[\d :/.–-]*\d|\d")
+
+
+# Short names of what a question can ask for, for ask-back buttons ("Do you mean: …?").
+_KIND_LABELS = {
+    "total": N_("the number of voluntary returns"),
+    "by_profile": N_("returnees by residence status"),
+    "ranking": N_("the main countries of return"),
+    "change": N_("the change from one year to another"),
+    "trend": N_("the figures over the years"),
+    "reintegration": N_("figures on reintegration support"),
+    "dublin": N_("Dublin departures"),
+    "unaccompanied_minors": N_("unaccompanied minors"),
+    "families": N_("families among returnees"),
+    "destination_countries": N_("the number of countries of return"),
+    "premiums": N_("return premiums paid"),
+    "fact_check": N_("checking a figure"),
+    "definition": N_("what the figures count"),
+    "not_held": N_("figures ReturnBot does not hold"),
+}
+_TOPIC_LABELS = {
+    "voluntary_return": N_("what voluntary return is"),
+    "how_to_apply": N_("how to apply"),
+    "contact": N_("phone line and addresses"),
+    "eligibility": N_("who can get return support"),
+    "travel_and_premium": N_("the journey and the travel premium"),
+    "reintegration": N_("reintegration support after return"),
+    "country_exceptions": N_("rules for some countries"),
+    "special_groups": N_("support for vulnerable people"),
+    "confidentiality": N_("confidentiality and the police"),
+    "come_back_later": N_("coming back to Belgium later"),
+    "order_to_leave": N_("after a refusal or an order to leave"),
+    "partners": N_("who does what"),
+    "funding": N_("who pays for the programme"),
+}
 
 
 @cache
@@ -91,8 +142,12 @@ class Renderer:
         if f.source is None:
             return ""
         s = f.source
+        publisher = publisher_label(s.publisher, self._)
+        if not s.title:  # no title was captured: say none rather than an empty one
+            return self._("Source: %(publisher)s (%(date)s), %(url)s") % {
+                "publisher": publisher, "date": self.date(s.published), "url": self.ltr(s.url)}
         return self._("Source: %(publisher)s, “%(title)s” (%(date)s), %(url)s") % {
-            "publisher": s.publisher, "title": s.title, "date": self.date(s.published),
+            "publisher": publisher, "title": s.title, "date": self.date(s.published),
             "url": self.ltr(s.url)}
 
     def series_name(self, series: str) -> str:
@@ -126,15 +181,19 @@ class Renderer:
         text += "\n" + self.source(f)
         if len(r.facts) > 1:
             other = r.facts[1]
-            if other.series == "government":
+            dublin = next((d for d in r.facts if d.indicator == "dublin_departures"), None)
+            if other.series == "government" and dublin is not None:
                 text += "\n\n" + _(
-                    "The government count for %(year)s is %(value)s: it also includes departures "
-                    "organised by the Immigration Office, such as voluntary Dublin departures."
-                ) % {"year": other.year, "value": self.value(other)}
+                    "The government count for %(year)s is %(value)s: it also includes the "
+                    "%(dublin)s voluntary Dublin departures organised by the Immigration Office."
+                ) % {"year": other.year, "value": self.value(other),
+                     "dublin": self.value(dublin)}
             else:
                 text += "\n\n" + _("Fedasil's own programme figure for %(year)s is %(value)s.") % {
                     "year": other.year, "value": self.value(other)}
             text += "\n" + self.source(other)
+            if dublin is not None:
+                text += "\n" + self.source(dublin)
         return text
 
     def _m_no_total(self, r: Result) -> str:
@@ -240,6 +299,12 @@ class Renderer:
                                   "not say they are ranked by number of returns.)")
         if r.details.get("fewer"):
             text += "\n" + self._("Only these countries were published for that year.")
+        for c in r.details.get("conflicts", []):
+            text += "\n" + self._("Sources disagree on this order: %(publisher)s (%(date)s) "
+                                  "lists %(country)s before %(other)s.") % {
+                "publisher": publisher_label(c["source"].publisher, self._),
+                "date": self.date(c["source"].published),
+                "country": self.country(c["country"]), "other": self.country(c["before"])}
         return text + "\n" + self.source(ranks[0])
 
     def _m_no_ranking(self, r: Result) -> str:
@@ -295,12 +360,14 @@ class Renderer:
         else:
             text = self._("Voluntary returns per year (%(series)s):") % {
                 "series": self.series_name(first.series)}
-        for f in r.facts:
+        points = [f for f in r.facts if not f.derived]
+        for f in points:
             text += f"\n{f.year}: {self.value(f)}"
         if r.details.get("missing") and first.country:
             text += "\n" + self._("No count was published for the other years.")
+        text += self._series_change(r)
         sources = []
-        for f in r.facts:
+        for f in points:
             line = self.source(f)
             if line not in sources:
                 sources.append(line)
@@ -375,6 +442,96 @@ class Renderer:
         return self._simple(r, self._(
             "In %(year)s, people returned to %(value)s different countries."))
 
+    # What the store does not hold (bot/limits.py) --------------------------------------
+
+    def _series_change(self, r: Result) -> str:
+        change = next((f for f in r.facts if f.derived and f.indicator == "change_pct"), None)
+        if change is None:
+            return ""
+        return "\n" + self._("Change from %(base)s to %(year)s: %(change)s (computed by "
+                             "ReturnBot from the published figures).") % {
+            "base": change.base_year, "year": change.year, "change": self.value(change)}
+
+    def held_quantity_name(self, quantity: str) -> str:
+        """The name of a quantity the store does not hold ("asylum applications")."""
+        names = {
+            "asylum_applications": self._("asylum applications"),
+            "forced_returns": self._("forced returns (deportations)"),
+            "work_permits": self._("work permits"),
+            "visas": self._("visas"),
+            "regularisations": self._("regularisations of residence"),
+            "population": self._("the population"),
+            "exchange_rates": self._("exchange rates"),
+            "reception": self._("people in reception (asylum reception network)"),
+        }
+        return names.get(quantity, quantity)
+
+    def _m_not_held(self, r: Result) -> str:
+        d = r.details
+        text = self._("ReturnBot holds only figures on assisted voluntary return from Belgium. "
+                      "It has no figures on %(quantity)s.") % {
+            "quantity": self.held_quantity_name(d["quantity"])}
+        if d.get("publisher"):
+            text += "\n" + self._("These figures are published by %(publisher)s: %(url)s") % {
+                "publisher": self._(d["publisher"]), "url": self.ltr(d["url"])}
+        return text
+
+    def _m_year_out_of_range(self, r: Result) -> str:
+        d = r.details
+        text = self._("There are no figures for the year %(year)s.") % {"year": d["year"]}
+        if d.get("first"):
+            text += " " + self._("Published figures cover %(first)s to %(last)s.") % {
+                "first": d["first"], "last": d["last"]}
+        return text
+
+    def period_name(self, period: str, year: int | None) -> str:
+        """A part of a year, as said after "in" ("the first half of 2016")."""
+        names = {
+            "H1": self._("the first half of %(year)s"),
+            "H2": self._("the second half of %(year)s"),
+            "Q1": self._("the first quarter of %(year)s"),
+            "Q2": self._("the second quarter of %(year)s"),
+            "Q3": self._("the third quarter of %(year)s"),
+            "Q4": self._("the fourth quarter of %(year)s"),
+        }
+        return names.get(period, f"{period} %(year)s") % {"year": year or ""}
+
+    def _m_period(self, r: Result) -> str:
+        f = r.facts[0]
+        return self._("In %(period)s, %(value)s people returned voluntarily from Belgium with "
+                      "Fedasil's programme.") % {
+            "period": self.period_name(r.details["period"], f.year),
+            "value": self.value(f)} + "\n" + self.source(f)
+
+    def _m_period_check(self, r: Result) -> str:
+        f, d = r.facts[0], r.details
+        values = {"period": self.period_name(d["period"], f.year), "value": self.value(f),
+                  "claimed": self.number(d["claimed"])}
+        if d["exact"]:
+            text = self._("Yes: in %(period)s, %(value)s people returned voluntarily (the "
+                          "published figure).") % values
+        else:
+            text = self._("No: in %(period)s, %(value)s people returned voluntarily, not "
+                          "%(claimed)s.") % values
+        return text + "\n" + self.source(f)
+
+    def _m_period_not_published(self, r: Result) -> str:
+        d = r.details
+        if d["period"].startswith("M") and d["year"]:
+            month = date(d["year"], int(d["period"][1:]), 1)
+            text = self._("No figure was published for a single month (%(month)s): the "
+                          "published figures are annual.") % {
+                "month": format_skeleton("yMMMM", month, locale=self.lang)}
+        else:
+            text = self._("No figure was published for returns in %(period)s: the published "
+                          "figures are annual.") % {
+                "period": self.period_name(d["period"], d["year"])}
+        years = sorted({y for y, p in d.get("published", []) if p == "H1"})
+        if years:
+            text += " " + self._("Only the total for the first half of the year was published, "
+                                 "for: %(years)s.") % {"years": ", ".join(map(str, years))}
+        return text
+
     def _m_no_figure(self, r: Result) -> str:
         years = r.details.get("years") or []
         text = self._("This figure was not published for that year.") if r.details.get(
@@ -384,35 +541,123 @@ class Renderer:
                 "years": ", ".join(map(str, years))}
         return text
 
+    def _m_premiums(self, r: Result) -> str:
+        return self._simple(r, self._(
+            "In %(year)s, %(value)s return premiums were paid (premiums, not necessarily "
+            "people)."))
+
+    # Fact checks (bot/factcheck.py): the verdict first, then the figure, difference, source.
+
+    def verdict_name(self, verdict: str) -> str:
+        names = {"accurate": self._("Accurate"), "rounded": self._("Rounded"),
+                 "inaccurate": self._("Inaccurate"), "other_definition": self._("Other definition"),
+                 "cannot_verify": self._("Cannot be verified")}
+        return names[verdict]
+
+    def quantity_name(self, indicator: str, series: str = "fedasil", country: str | None = None,
+                      profile: str | None = None) -> str:
+        """What a figure counts, as a phrase ("voluntary Dublin departures")."""
+        _ = self._
+        if indicator == "returns_total" and series == "government":
+            return _("voluntary returns in the government count (State Secretary / Immigration "
+                     "Office)")
+        if indicator == "returns_by_country":
+            return _("voluntary returns to %(country)s") % {"country": self.country(country)}
+        if indicator == "returns_by_profile":
+            return _("returnees who were %(profile)s") % {"profile": self.profile_name(profile)}
+        if indicator == "share_by_profile":
+            return _("the share of returnees who were %(profile)s") % {
+                "profile": self.profile_name(profile)}
+        names = {
+            "returns_total": _("voluntary returns with Fedasil's programme"),
+            "reintegration_count": _("returnees who received reintegration support"),
+            "reintegration_share": _("the share of returnees who received reintegration support"),
+            "families_share": _("the share of returnees who travelled as a family"),
+            "dublin_departures": _("voluntary Dublin departures (organised by the Immigration "
+                                   "Office)"),
+            "unaccompanied_minors": _("unaccompanied minors who returned"),
+            "destination_countries_count": _("destination countries"),
+            "premiums_paid": _("return premiums paid"),
+            "returns_immigration_office": _("voluntary departures organised by the Immigration "
+                                            "Office"),
+            "forced_returns": _("forced returns"),
+            "returns_all_types": _("all departures, forced and voluntary"),
+            "outreach_contacts": _("migrants reached by Fedasil's Reach Out teams"),
+        }
+        return names.get(indicator, indicator)
+
+    def _what(self, f: Fact) -> str:
+        return self.quantity_name(f.indicator, f.series, f.country, f.profile)
+
     def _m_fact_check(self, r: Result) -> str:
         d = r.details
-        claimed = self.number(d["claimed"])
-        fed = next((f for f in r.facts if f.series == "fedasil"), None)
-        gov = next((f for f in r.facts if f.series == "government"), None)
-        verdict = d["verdict"]
-        if verdict == "exact":
-            text = self._("Yes: %(claimed)s is the published figure for %(year)s.")
-        elif verdict == "government":
-            text = self._("%(claimed)s is the government count for %(year)s (State Secretary / "
-                          "Immigration Office), not Fedasil's programme figure.")
-        elif verdict == "rounded":
-            text = self._("%(claimed)s is a rounded figure: the exact published number for "
-                          "%(year)s is %(value)s.")
-        else:
-            text = self._("No: the published figure for %(year)s is %(value)s, not %(claimed)s.")
-        main = fed or gov
-        assert main is not None
-        text = text % {"claimed": claimed, "year": d["year"], "value": self.value(main)}
-        text += "\n" + self.source(main)
-        if fed and gov:
-            text += "\n" + self._("Fedasil's programme figure: %(fed)s; government count: "
-                                  "%(gov)s.") % {"fed": self.value(fed), "gov": self.value(gov)}
-            text += "\n" + self.source(gov)
+        q = r.query
+        if d.get("mismatch"):  # "30% were Brazilians": a share nobody published
+            return self._("%(verdict)s: no such percentage was published for %(year)s.") % {
+                "verdict": self.verdict_name(d["verdict"]), "year": d.get("year") or "?"}
+        what = self.quantity_name(getattr(q, "indicator", "returns_total"),
+                                  getattr(q, "series", "fedasil"), getattr(q, "country", None),
+                                  getattr(q, "profile", None))
+        text = self._claim_line(d["verdict"], d["claimed"], d.get("year"), what,
+                                r.facts, d.get("other"), d["percent"])
+        if d["verdict"] == "cannot_verify" and d.get("years"):
+            text += " " + self._("It was published for: %(years)s.") % {
+                "years": ", ".join(map(str, d["years"]))}
+        for part in d.get("parts", []):
+            text += "\n\n" + self._part_line(part, what)
         return text
 
-    def _m_check_unpublished(self, r: Result) -> str:
-        return self._("This cannot be checked: no such figure was published for %(year)s.") % {
-            "year": r.details.get("year") or "?"}
+    def _claim_line(self, verdict: str, claimed: float, year: int | None, what: str,
+                    facts: list[Fact], other: Fact | None, percent: bool) -> str:
+        """One claim's verdict sentence and the sources of the figures it states."""
+        _ = self._
+        head = self.verdict_name(verdict)
+        shown = self.ltr(self.percent(claimed) if percent else self.number(claimed))
+        if verdict == "cannot_verify":
+            return _("%(verdict)s: no figure for %(what)s was published for %(year)s.") % {
+                "verdict": head, "what": what, "year": year or "?"}
+        published = facts[0]
+        diff = next((f for f in facts if f.indicator == "claim_difference"), None)
+        values = {"verdict": head, "what": what, "year": published.year, "claimed": shown,
+                  "value": self.value(published), "diff": self._signed(diff) if diff else ""}
+        if verdict == "accurate":
+            text = _("%(verdict)s: %(value)s is the published figure for %(what)s in "
+                     "%(year)s.") % values
+        elif verdict == "rounded":
+            text = _("%(verdict)s: %(claimed)s is a rounding of the published figure for "
+                     "%(what)s in %(year)s, %(value)s (the claim differs by %(diff)s, calculated "
+                     "by ReturnBot).") % values
+        elif verdict == "inaccurate":
+            text = _("%(verdict)s: the published figure for %(what)s in %(year)s is %(value)s, "
+                     "not %(claimed)s (the claim differs by %(diff)s, calculated by "
+                     "ReturnBot).") % values
+        else:
+            assert other is not None
+            text = _("%(verdict)s: %(claimed)s is not the figure for %(what)s in %(year)s "
+                     "(%(value)s) but the one for %(other)s.") % {
+                **values, "other": self._what(other)}
+        text += "\n" + self.source(published)
+        if other is not None and self.source(other) != self.source(published):
+            text += "\n" + self.source(other)
+        return text
+
+    def _signed(self, f: Fact) -> str:
+        """A claim's difference with its sign ("+48", "−4 %")."""
+        if f.unit == "percent":
+            return self.value(f) if f.value > 0 else self.ltr(self.percent(f.value))
+        return self.ltr(("+" if f.value > 0 else "") + self.number(f.value))
+
+    def _part_line(self, part: dict[str, Any], what: str) -> str:
+        """Another part of a compound message: a second claim, or a year asked about."""
+        if part["claimed"] is not None:
+            return self._claim_line(part["verdict"], part["claimed"], part["year"], what,
+                                    part["facts"], part["other"], False)
+        if not part["facts"]:
+            return self._("No figure for %(what)s was published for %(year)s.") % {
+                "what": what, "year": part["year"]}
+        f = part["facts"][0]
+        return self._("In %(year)s: %(value)s (%(what)s).") % {
+            "year": f.year, "value": self.value(f), "what": what} + "\n" + self.source(f)
 
     def _m_definition_series(self, r: Result) -> str:
         text = self._(
@@ -471,16 +716,19 @@ class Renderer:
             "medical care), given in kind through IOM, Caritas or partners.")
 
     def _m_info(self, r: Result) -> str:
+        """The topic's one-line summary first, then the details, then where they come from."""
         topic = self.store.topic(r.topic or "how_to_apply", self.lang)
         if topic is None:
             return self._("Information on the return programme: call Fedasil or see "
                           "https://www.voluntaryreturn.be")
-        text = f"{topic.title}\n\n{topic.text}"
+        text = f"{topic.summary}\n\n{topic.text}"
         if topic.sources:
             src = topic.sources[0]
             text += "\n\n" + self._("Source: %(publisher)s, %(url)s (information as of %(date)s)") % {
                 "publisher": src.get("publisher", ""), "url": src.get("url", ""),
                 "date": topic.stated}
+        if self.lang in RTL_LANGUAGES:
+            text = _LTR_RUN.sub(lambda m: self.ltr(m.group()), text)
         return text
 
     def _m_help(self, r: Result) -> str:
@@ -503,6 +751,26 @@ class Renderer:
         return self._("Sorry, I did not understand that question. I answer questions about "
                       "voluntary return from Belgium. You could ask:") + (
             "\n• " + "\n• ".join(self.examples()))
+
+    def ask_back(self, labels: list[str]) -> str:
+        """'Do you mean: A, or B?' for a question the router could not decide."""
+        return self._("Do you mean: %(options)s? Choose below, or ask again in other words.") % {
+            "options": self._(" or ").join(labels)}
+
+    def option_label(self, query: dict[str, object]) -> str:
+        """A short name for one reading of a question, for an ask-back button."""
+        kind = str(query.get("kind"))
+        if kind == "info":
+            label = _TOPIC_LABELS.get(str(query.get("topic")))
+            return self._(label) if label else self._("support for returning")
+        if kind == "by_country" and query.get("country"):
+            return self._("returns to %(country)s") % {
+                "country": self.country(str(query["country"]))}
+        if kind == "fact_check" and isinstance(query.get("claimed"), int | float):
+            return self._("checking the figure %(value)s") % {
+                "value": self.number(float(query["claimed"]))}  # type: ignore[arg-type]
+        label = _KIND_LABELS.get(kind)
+        return self._(label) if label else kind
 
     def clarify(self, term: str, countries: tuple[str, ...]) -> str:
         names = ", ".join(self.country(c) for c in countries)

@@ -7,7 +7,9 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings"]
+from bot import paths
+
+__all__ = ["Settings", "env_names"]
 
 
 class Settings(BaseSettings):
@@ -26,12 +28,16 @@ class Settings(BaseSettings):
         description="Bot API base URL (a self-hosted Bot API server, or the tests' fake one).",
     )
     db_path: Path = Field(
-        default=Path("var/returnbot.db"),
-        description="The SQLite store of published figures (a build product).",
+        default_factory=paths.default_db_path,
+        description="The SQLite store of published figures (a build product, built when missing).",
     )
     state_path: Path = Field(
-        default=Path("var/state.db"),
+        default_factory=paths.default_state_path,
         description="Small SQLite file with each user's chosen language and last query.",
+    )
+    imports_dir: Path = Field(
+        default_factory=paths.default_imports_dir,
+        description="Folder where `db import` keeps staff CSVs; every store build includes them.",
     )
     admin_ids: list[int] = Field(
         default_factory=list,
@@ -94,3 +100,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Questions of one chat in that window, at most; a chat sending more at once is told to ask again later.",
     )
+
+
+def env_names() -> dict[str, str]:
+    """Each setting's environment variable, by field name (for help and error messages)."""
+    names = {}
+    for name, field in Settings.model_fields.items():
+        choices = getattr(field.validation_alias, "choices", None)
+        names[name] = str(choices[0]) if choices else f"RETURNBOT_{name.upper()}"
+    return names

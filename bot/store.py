@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer import SourceRef
+from bot.choose import Router
 from bot.errors import StoreError
 from bot.lexicon import Lexicon
+from bot.provenance import clean_title
 
 __all__ = ["ContentTopic", "Observation", "Store"]
 
@@ -61,6 +63,7 @@ class ContentTopic:
     topic: str
     language: str
     title: str
+    summary: str
     text: str
     stated: str
     countries: tuple[str, ...]
@@ -87,7 +90,8 @@ class Store:
         self._lock = threading.Lock()
 
     def _load(self, conn: sqlite3.Connection) -> None:
-        pubs = {r["id"]: SourceRef(publisher=r["publisher"], title=r["title"], url=r["url"],
+        pubs = {r["id"]: SourceRef(publisher=r["publisher"], title=clean_title(r["title"]),
+                                   url=r["url"],
                                    published=r["published"], language=r["language"])
                 for r in conn.execute("select * from publications")}
         rank = {r["id"]: (r["reliability"] == "official", r["publisher"].startswith("Fedasil"),
@@ -97,8 +101,10 @@ class Store:
             links[r[0]].append(r[1])
         self._by_key: dict[_Key, dict[int, list[Observation]]] = defaultdict(
             lambda: defaultdict(list))
+        # Figures for part of a year (H1, H2) are kept apart: never mistaken for the year's.
+        self._periods: dict[tuple[str, str, int, str], list[Observation]] = defaultdict(list)
         for r in conn.execute(
-                "select * from figures where usable = 1 and period = 'year' "
+                "select * from figures where usable = 1 and period in ('year', 'H1', 'H2') "
                 "order by preferred desc, id"):
             best = r["best_source"]
             others = sorted((p for p in links[r["id"]] if p != best),
@@ -109,16 +115,21 @@ class Store:
                 precision=r["precision"], compare_year=r["compare_year"],
                 preferred=bool(r["preferred"]), description=r["description"] or "",
                 sources=tuple(pubs[p] for p in [best, *others]))
+            if r["period"] != "year":
+                self._periods[(obs.indicator, obs.series, obs.year, r["period"])].append(obs)
+                continue
             self._by_key[(obs.indicator, obs.series, obs.country, obs.profile)][obs.year].append(obs)
         self.lexicon = Lexicon(
             [(r[0], "country", r[1], r[2])
              for r in conn.execute("select alias, country, language from aliases")]
             + [tuple(r) for r in conn.execute(
                 "select phrase, category, value, language from cues")])
+        self.router = _router(conn)
         self._content: dict[tuple[str, str], ContentTopic] = {}
         for r in conn.execute("select * from content"):
             self._content[(r["topic"], r["language"])] = ContentTopic(
-                topic=r["topic"], language=r["language"], title=r["title"], text=r["text"],
+                topic=r["topic"], language=r["language"], title=r["title"],
+                summary=r["summary"], text=r["text"],
                 stated=r["stated"], countries=tuple(json.loads(r["countries"] or "[]")),
                 sources=tuple(json.loads(r["sources"] or "[]")))
 
@@ -171,6 +182,28 @@ class Store:
         years = self.indicator_years(indicator, series)
         return years[-1] if years else None
 
+    def observations(self) -> list[Observation]:
+        """Every stored figure, preferred or not (annual and part-of-year), for checks that
+        must cover them all."""
+        annual = [o for by_year in self._by_key.values() for obs in by_year.values() for o in obs]
+        return annual + [o for obs in self._periods.values() for o in obs]
+
+    def period_figure(self, indicator: str, year: int, period: str,
+                      series: str = "fedasil") -> Observation | None:
+        """The value answers use for part of a year ('H1'), or None if never published."""
+        found = self._periods.get((indicator, series, year, period))
+        return found[0] if found and found[0].preferred else None
+
+    def periods_published(self, indicator: str, series: str = "fedasil") -> list[tuple[int, str]]:
+        """The (year, period) pairs with a published part-of-year value, in order."""
+        return sorted((y, p) for (ind, ser, y, p), obs in self._periods.items()
+                      if ind == indicator and ser == series and obs and obs[0].preferred)
+
+    def year_span(self) -> tuple[int, int] | None:
+        """The first and last year any annual figure was published for."""
+        years = [y for by_year in self._by_key.values() for y, obs in by_year.items() if obs]
+        return (min(years), max(years)) if years else None
+
     def country_figures(self, country: str) -> list[Observation]:
         """Every preferred count or rank for a country, newest first."""
         out = []
@@ -218,3 +251,14 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _router(conn: sqlite3.Connection) -> Router | None:
+    """The trained kind/topic/language models, or None in a store built without a bank."""
+    blobs = {str(r[0]): bytes(r[1]) for r in conn.execute("select name, data from models")}
+    if not blobs:
+        return None
+    try:
+        return Router.loads(blobs)
+    except (ValueError, KeyError, OSError) as e:
+        raise StoreError(f"the store's trained models cannot be read: {e}") from e

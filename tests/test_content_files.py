@@ -18,7 +18,7 @@ import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "data" / "content"
 LANGUAGES = ("nl", "fr", "en", "de", "es", "pt", "ro", "ru", "uk", "tr", "ar", "ka")
-REQUIRED_KEYS = {"id", "title", "stated", "countries", "sources", "keywords", "text"}
+REQUIRED_KEYS = {"id", "title", "summary", "stated", "countries", "sources", "keywords", "text"}
 
 STATED_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s,;()<>\"']+")
@@ -28,6 +28,12 @@ PHONE_RE = re.compile(r"(?<![\w/.,])(?:\+|0)\d(?:[ /.-]?\d){5,}")
 EURO_RE = re.compile(r"€\d[\d,.]*\d|€\d")
 MIN_WORDS, MAX_WORDS = 80, 200
 MIN_KEYWORDS, MAX_KEYWORDS = 5, 15
+MAX_SUMMARY_WORDS = 45
+# Notes meant for curators, never for a reader, in any language ("TODO" only in capitals:
+# Spanish and Portuguese "todo" means "all").
+CURATION_NOTE_RE = re.compile(
+    r"TODO|FIXME|XXX|⚠|(?i:\bslug\b|\bresearch|unverified|outdated\?|check before|"
+    r"\bcurat(?:or|ion|ed)\b|excerpt|truncated)")
 
 FILES = sorted(CONTENT_DIR.glob("*.yaml"))
 
@@ -81,6 +87,9 @@ def test_core_topics_present() -> None:
         "partners",
         "funding",
         "definitions",
+        "voluntary_return",
+        "come_back_later",
+        "contact",
     }
     assert core <= {path.stem for path in FILES}
 
@@ -92,7 +101,7 @@ def test_keys_and_id(topic: tuple[Path, dict[str, Any]]) -> None:
     assert re.fullmatch(r"[a-z][a-z0-9_]*", data["id"])
 
 
-@pytest.mark.parametrize("field", ["title", "keywords", "text"])
+@pytest.mark.parametrize("field", ["title", "summary", "keywords", "text"])
 def test_all_languages_present(topic: tuple[Path, dict[str, Any]], field: str) -> None:
     _, data = topic
     values = data[field]
@@ -159,6 +168,28 @@ def test_text_length(topic: tuple[Path, dict[str, Any]]) -> None:
         assert MIN_WORDS <= words <= MAX_WORDS, f"{lang}: {words} words"
 
 
+def test_summary_is_one_short_line(topic: tuple[Path, dict[str, Any]]) -> None:
+    _, data = topic
+    for lang, summary in data["summary"].items():
+        assert "\n" not in summary.strip(), f"{lang}: summary has more than one line"
+        words = _word_count(summary)
+        assert 5 <= words <= MAX_SUMMARY_WORDS, f"{lang}: summary of {words} words"
+
+
+def test_summary_is_not_a_copy_of_the_title(topic: tuple[Path, dict[str, Any]]) -> None:
+    _, data = topic
+    for lang in LANGUAGES:
+        assert data["summary"][lang].strip() != data["title"][lang].strip(), lang
+
+
+def test_no_curation_notes_reach_a_reader(topic: tuple[Path, dict[str, Any]]) -> None:
+    _, data = topic
+    for field in ("title", "summary", "text"):
+        for lang, value in data[field].items():
+            found = CURATION_NOTE_RE.findall(value)
+            assert not found, f"{field}.{lang}: curation note {found}"
+
+
 def test_plain_text_no_markdown_headings(topic: tuple[Path, dict[str, Any]]) -> None:
     _, data = topic
     for lang, text in data["text"].items():
@@ -175,11 +206,41 @@ def test_contacts_and_amounts_unchanged_in_every_language(
     topic: tuple[Path, dict[str, Any]], kind: str, pattern: re.Pattern[str]
 ) -> None:
     _, data = topic
-    expected = _tokens(pattern, data["text"]["en"])
+    for field in ("summary", "text"):
+        expected = _tokens(pattern, data[field]["en"])
+        for lang in LANGUAGES:
+            text = data[field][lang]
+            missing = {token for token in expected if token not in text}
+            assert not missing, f"{field}.{lang}: {kind} changed or missing: {sorted(missing)}"
+
+
+def test_the_free_line_is_in_the_topics_that_promise_it() -> None:
+    # "Is there a number I can call?" and "what is voluntary return?" must give the free line
+    # in the summary a reader sees first (contact) or in the details (voluntary_return).
+    contact = _load(CONTENT_DIR / "contact.yaml")
+    plain = _load(CONTENT_DIR / "voluntary_return.yaml")
     for lang in LANGUAGES:
-        text = data["text"][lang]
-        missing = {token for token in expected if token not in text}
-        assert not missing, f"{lang}: {kind} changed or missing: {sorted(missing)}"
+        assert "0800 32 745" in contact["summary"][lang], lang
+        assert "0800 32 745" in plain["text"][lang], lang
+
+
+def test_carved_topics_no_longer_repeat_what_moved_out() -> None:
+    # The entry-ban facts live in come_back_later, the addresses in contact: one place each,
+    # so a correction is made once.
+    confidentiality = _load(CONTENT_DIR / "confidentiality.yaml")
+    how_to_apply = _load(CONTENT_DIR / "how_to_apply.yaml")
+    assert "entry ban" not in confidentiality["text"]["en"].lower()
+    assert "five years" not in confidentiality["text"]["en"].lower()
+    for lang in LANGUAGES:
+        assert "Lamorinièrestraat" not in how_to_apply["text"][lang], lang
+        assert "9:00" not in how_to_apply["text"][lang], lang
+        assert how_to_apply["text"][lang].count("0800 32 745") == 1, lang
+
+
+def test_curation_note_pattern_spares_ordinary_words() -> None:
+    assert CURATION_NOTE_RE.findall("title from URL slug; TODO check before use")
+    assert CURATION_NOTE_RE.findall("⚠️ OUTDATED? (2015)")
+    assert not CURATION_NOTE_RE.findall("Pregunte: todo el viaje es gratis. Spaţiu curat.")
 
 
 def test_phone_regex_catches_a_mangled_number() -> None:

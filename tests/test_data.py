@@ -24,6 +24,15 @@ def _research_rows() -> list[dict[str, str]]:
     return rows
 
 
+def _take_relabelled(in_data: dict[tuple[str, ...], int], key: tuple[str, ...]) -> bool:
+    """Count off a data row that is the research row under another indicator."""
+    for candidate, n in in_data.items():
+        if n and candidate[1:] == key[1:]:
+            in_data[candidate] -= 1
+            return True
+    return False
+
+
 def test_every_research_row_is_in_data_or_excluded_with_a_reason():
     pubs, figures = load_data()
     url_of = {p.id: p.url for p in pubs.values()}
@@ -42,6 +51,8 @@ def test_every_research_row_is_in_data_or_excluded_with_a_reason():
                f"{float(row['value']):g}", row["source_url"])
         if in_data.get(key):
             in_data[key] -= 1
+        elif row["indicator"] == "other" and _take_relabelled(in_data, key):
+            pass  # a recurring quantity curated into an indicator of its own (premiums_paid…)
         elif row["ref"] not in excluded:
             missing.append(row["ref"])
     assert missing == []

@@ -97,13 +97,3 @@ async def flushed_state(app: App) -> Any:
     """The state store, once every queued write has reached the file."""
     await services_of(app.bot_data).flush()
     return state_of(app)
-
-
-@pytest.fixture(scope="session")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real store, built once from data/."""
-    from bot.build import write
-
-    path = tmp_path_factory.mktemp("store") / "returnbot.db"
-    write(path)
-    return path

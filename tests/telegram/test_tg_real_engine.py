@@ -108,9 +108,9 @@ async def test_a_staff_import_is_answered_by_the_running_bot_without_a_restart(a
                                                                                 store_path):
     import shutil
 
-    from bot.build import import_csv
     from bot.datafiles import IMPORT_COLUMNS
     from bot.engine import Engine
+    from bot.imports import import_csv
 
     store = tmp_path / "store.db"
     shutil.copyfile(store_path, store)
