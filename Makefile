@@ -7,7 +7,7 @@ export RETURNBOT_DB_PATH ?= var/returnbot.db
 
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: setup catalogs constraints store run test lint bench eval messages clean
+.PHONY: setup catalogs constraints store run test lint bench eval messages clean browser setup-posters
 
 # Every version comes from constraints.txt, the build tools' too (hence no build isolation).
 $(STAMP): pyproject.toml constraints.txt
@@ -39,7 +39,7 @@ lint: setup
 	$(BIN)/mypy bot
 	[ ! -f Dockerfile ] || $(BIN)/hadolint Dockerfile
 
-test: lint
+test: lint browser setup-posters
 	$(BIN)/python -m pytest -q
 
 # Accuracy: the question tables (first run of tests/fresh/ is in the README) and the router's
@@ -47,6 +47,27 @@ test: lint
 eval: store
 	$(BIN)/python scripts/evaluate.py
 	$(BIN)/python scripts/evaluate.py --cv
+
+# The web page's browser tests drive Debian's Chromium through Playwright, never a browser
+# downloaded at run time: install it from the system's packages when missing (CI runs as root).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+	    -y -qq --no-install-recommends chromium chromium-driver >/dev/null; }
+
+# Posters (`returnbot poster`) are printed by headless Chromium, with fonts for Arabic and
+# Georgian: Debian's chromium, fonts-noto-core (SIL Open Font License 1.1) and
+# fonts-dejavu-core (Bitstream Vera licence), installed when missing (as root, with apt).
+POSTER_PACKAGES := chromium fonts-noto-core fonts-dejavu-core
+setup-posters:
+	@missing=$$(for p in $(POSTER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "posters need these Debian packages: $$missing"; fi; \
+	fi
 
 bench: store
 	$(BIN)/python scripts/bench.py

@@ -120,7 +120,18 @@ def _parser() -> argparse.ArgumentParser:
                    description="Run the Telegram bot when TELEGRAM_BOT_TOKEN is set, else chat.")
     _db_parser(sub.add_parser("db", help="build, check and import into the store",
                               description="Build the store, import staff figures, report gaps."))
+    _serve_parser(sub)
+    _reach_parsers(sub)
     return p
+
+
+def _serve_parser(sub: argparse._SubParsersAction[Any]) -> None:
+    serve = sub.add_parser("serve", help="serve the store and questions on a web page (Datasette)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8001, help="port to listen on")
+    serve.add_argument("--sql", action="store_true",
+                       help="allow arbitrary read-only SQL (with a time limit)")
+    _db_option(serve)
 
 
 def _db_parser(db: argparse.ArgumentParser) -> None:
@@ -139,6 +150,27 @@ def _db_parser(db: argparse.ArgumentParser) -> None:
 def _db_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", type=Path, default=None, metavar="PATH",
                    help="the store file (default RETURNBOT_DB_PATH)")
+
+
+def _reach_parsers(sub: argparse._SubParsersAction[Any]) -> None:
+    from bot.deeplink import TOPICS
+    from bot.i18n import LANGUAGES
+
+    link = sub.add_parser("link", help="print the deep link that opens a topic in a language")
+    poster = sub.add_parser("poster", help="make an A4 poster (PDF or PNG) with the link's QR code")
+    for p in (link, poster):
+        p.add_argument("--lang", choices=LANGUAGES, required=p is link)
+        p.add_argument("--topic", choices=TOPICS, required=p is link)
+        p.add_argument("--bot", default=None, metavar="USERNAME",
+                       help="the bot's username (else RETURNBOT_BOT_USERNAME, else getMe)")
+    target = poster.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, help="the poster file: FILE.pdf or FILE.png")
+    target.add_argument("--all", type=Path, metavar="DIR",
+                        help="every language and topic into DIR (returnbot-<lang>-<topic>.pdf)")
+    poster.add_argument("--format", choices=("pdf", "png"), default="pdf",
+                        help="file type for --all (default pdf)")
+    poster.add_argument("--scale", type=float, default=2.0,
+                        help="PNG size: A4 at 96 dpi times this (default 2: 1588 × 2246 pixels)")
 
 
 def _answer_options(p: argparse.ArgumentParser) -> None:
@@ -178,6 +210,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return _db(args, db_path, settings)
     if args.command == "run":
         return _run(settings)
+    if args.command == "serve":
+        return _serve(args, db_path, settings)
+    if args.command == "link":
+        return _link(args)
+    if args.command == "poster":
+        return _poster(args)
     _ready_store(db_path, settings)
     if args.command == "ask":
         return _ask(args, db_path, sys.stdin, sys.stdout)
@@ -396,6 +434,60 @@ def _typed_lines(stdin: TextIO, stdout: TextIO) -> Iterator[str]:
             return
         if line.strip():
             yield line
+
+
+def _bot_username(given: str | None) -> str:
+    """Return the bot's username: --bot, else the setting, else Telegram's getMe."""
+    import asyncio
+
+    from bot.settings import Settings
+
+    settings = Settings()
+    if given or settings.bot_username:
+        return str(given or settings.bot_username)
+    if settings.telegram_bot_token is None:
+        raise ReturnBotError("give --bot USERNAME, or set RETURNBOT_BOT_USERNAME or "
+                             "TELEGRAM_BOT_TOKEN (to ask Telegram)")
+    from telegram import Bot
+
+    async def get_me() -> str:
+        token = settings.telegram_bot_token.get_secret_value()  # type: ignore[union-attr]
+        async with Bot(token, base_url=settings.telegram_api_base_url) as bot:
+            return str(bot.username)
+
+    return asyncio.run(get_me())
+
+
+def _link(args: argparse.Namespace) -> int:
+    from bot.deeplink import link
+
+    print(link(_bot_username(args.bot), args.lang, args.topic))
+    return 0
+
+
+def _poster(args: argparse.Namespace) -> int:
+    from bot.poster import every_poster, make_posters, poster_name
+
+    username = _bot_username(args.bot)
+    if args.out is not None:
+        if not (args.lang and args.topic) or args.out.suffix.lower() not in (".pdf", ".png"):
+            raise ReturnBotError("--out needs --lang, --topic and a .pdf or .png file name")
+        jobs = [(args.lang, args.topic, args.out)]
+    else:
+        jobs = [(lang, topic, args.all / poster_name(lang, topic, args.format))
+                for lang, topic in every_poster()
+                if args.lang in (None, lang) and args.topic in (None, topic)]
+    for path in make_posters(jobs, username, scale=args.scale):
+        print(path)
+    return 0
+
+
+def _serve(args: argparse.Namespace, db_path: Path, settings: Settings) -> int:
+    from bot.web.serve import serve
+
+    _ready_store(db_path, settings)
+    serve(db_path, host=args.host, port=args.port, sql=args.sql)
+    return 0
 
 
 def _run(settings: Settings) -> int:

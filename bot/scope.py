@@ -8,7 +8,8 @@ period or year:
 - a year outside anything published ("in 0", "in 99999", "in 1850") → the query keeps it
   (never the latest year instead), and the lookup says there are no figures for it;
 - a part of a year ("the first half of 2016", "H1 2016") → the query's `period`;
-- "since 2015" without a word for change → the yearly series from 2015 (`Trend`).
+- "since 2015" without a word for change → the yearly series from 2015 (`Trend`), whether
+  the kind chosen was a count or a comparison.
 
 The phrases come from data/lang/*.yaml (`notheld_*`, `period_*`, `year_marker`).
 """
@@ -20,6 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from bot.queries import (
+    ByCountry,
     Change,
     Definition,
     FactCheck,
@@ -156,8 +158,10 @@ def _rank_word_is_period(s: Signals) -> bool:
 def series_since(parsed: ParseResult, s: Signals) -> ParseResult:
     """'Returns since 2015?' asks for the path since then, not a two-year comparison that
     hides the years between (the 2020 low): the series from that year, with its change."""
-    if not isinstance(parsed, Change) or s.has("change") or not s.has("since"):
+    if not isinstance(parsed, Change | Total | ByCountry) or s.has("change") or not s.has("since"):
         return parsed
-    if len(set(s.years)) != 1 or parsed.base_year != s.years[0]:
-        return parsed
-    return Trend(start=s.years[0], country=parsed.country, series=parsed.series)
+    start = parsed.base_year if isinstance(parsed, Change) else parsed.year
+    if len(set(s.years)) != 1 or start != s.years[0]:
+        return parsed  # a count "in 2015" (or of another year) is not the path since 2015
+    country = parsed.country if isinstance(parsed, Change | ByCountry) else None
+    return Trend(start=s.years[0], country=country, series=parsed.series)

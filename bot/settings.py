@@ -85,6 +85,14 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a reply keeps being retried before it is given up (logged).",
     )
+    bot_username: str | None = Field(
+        default=None,
+        description="The bot's @username for deep links and posters (else asked with getMe).",
+    )
+    alert_check_seconds: float = Field(
+        default=10.0, gt=0,
+        description="Seconds between two looks for new figures to alert subscribers about.",
+    )
     concurrent_updates: int = Field(
         default=8,
         ge=1,

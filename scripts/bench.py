@@ -102,6 +102,7 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--soak", type=int, default=10_000)
     p.add_argument("--no-telegram", action="store_true")
+    p.add_argument("--no-web", action="store_true")
     args = p.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,6 +142,24 @@ def main() -> None:
             subprocess.run([sys.executable, str(telegram)], check=False)
             subprocess.run([sys.executable, str(telegram), "--soak", str(args.soak)],
                            check=False)
+        alerts = ROOT / "scripts" / "bench_alerts.py"
+        if alerts.exists() and not args.no_telegram:
+            sys.stdout.flush()
+            print("\nAlerts (scripts/bench_alerts.py): new figures to every subscriber, paced by "
+                  "the rate limiter, while users ask questions\n")
+            print("| measure | value | target |\n| --- | ---: | ---: |", flush=True)
+            subprocess.run([sys.executable, str(alerts)], check=False)
+        _bench_web(args.no_web)
+
+
+def _bench_web(skip: bool) -> None:
+    """The web page (scripts/bench_web.py): /ask.json vs /-/versions.json, home page TTFB."""
+    web = ROOT / "scripts" / "bench_web.py"
+    if web.exists() and not skip:
+        sys.stdout.flush()
+        print("\nWeb page (scripts/bench_web.py): `returnbot serve` under concurrent clients")
+        sys.stdout.flush()
+        subprocess.run([sys.executable, str(web)], check=False)
 
 
 if __name__ == "__main__":

@@ -154,7 +154,7 @@ def test_a_quantity_not_held_names_its_publisher_and_never_a_total(
     assert answer.language == lang
     assert (answer.status, answer.facts) == ("no_data", [])
     assert answer.query == {"kind": "not_held", "quantity": quantity, "year": 2023}
-    assert r._(publisher) in answer.text and r.quantity_name(quantity) in answer.text
+    assert r._(publisher) in answer.text and r.held_quantity_name(quantity) in answer.text
     assert _totals_in(engine, lang, answer.text) == []
 
 

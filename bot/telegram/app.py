@@ -27,7 +27,7 @@ from bot.engine import Engine
 from bot.errors import ConfigError
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.settings import Settings
-from bot.telegram import handlers, texts
+from bot.telegram import alerts, handlers, texts
 from bot.telegram.delivery import DeliveryRateLimiter
 from bot.telegram.intake import FairProcessor, Intake, PacedBot
 from bot.telegram.services import Services, services_of
@@ -91,6 +91,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
     )
     processor.on_declined = functools.partial(handlers.flood_notice, app)
     app.bot_data["services"] = Services(settings, engine)
+    app.bot_data["alerts"] = alerts.AlertService(settings)
 
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     new_message = filters.UpdateType.MESSAGE  # edits and channel posts are ignored
@@ -102,6 +103,11 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
         CommandHandler("about", handlers.about),
         CommandHandler("privacy", handlers.privacy),
         CommandHandler("forget", handlers.forget),
+        CommandHandler("subscribe", alerts.subscribe),
+        CommandHandler("unsubscribe", alerts.unsubscribe),
+        # Staff only: a preview of the next alert about new figures.
+        CommandHandler("news", alerts.news,
+                       filters.User(user_id=settings.admin_ids, allow_empty=False)),
         # Staff only (RETURNBOT_ADMIN_IDS), not in the menus: the press office's report.
         CommandHandler("check", handlers.check,
                        filters.User(user_id=settings.admin_ids, allow_empty=False)),
@@ -177,6 +183,7 @@ async def register_menus(bot: Any) -> None:
 
 async def _post_init(app: App) -> None:
     await services_of(app.bot_data).open()
+    await alerts.alerts_of(app.bot_data).open(app)
     # The engine's store (tens of thousands of objects) lives as long as the process: keep it
     # out of the garbage collector's full scans, a large share of the CPU under load.
     gc.collect()
@@ -185,6 +192,7 @@ async def _post_init(app: App) -> None:
 
 
 async def _post_shutdown(app: App) -> None:
+    await alerts.alerts_of(app.bot_data).close()
     await services_of(app.bot_data).close()
 
 

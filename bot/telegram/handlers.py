@@ -24,8 +24,9 @@ from telegram.constants import ChatType, InlineQueryLimit, MessageLimit, ParseMo
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, filters
 
+from bot.deeplink import parse_payload
 from bot.i18n import LANGUAGE_NAMES
-from bot.telegram import callbacks, keyboards, texts
+from bot.telegram import alerts, callbacks, keyboards, menu, texts
 from bot.telegram.sending import send_reply, split_lines, split_text, truncate, utf16_len
 from bot.telegram.services import Reply, Services, services_of
 
@@ -101,9 +102,13 @@ async def _say_parts(
 
 
 async def start(update: Update, context: Context) -> None:
-    """Send the welcome message with three example questions as buttons."""
+    """Open a deep link's topic (`/start ar-apply`), else welcome with the menu's buttons."""
+    link = parse_payload(context.args[0]) if context.args else None
+    if link is not None:
+        await menu.open_deep_link(update, context, link)
+        return
     lang = _ui_language(update, context)
-    await _say(update, texts.welcome(lang), reply_markup=keyboards.examples_keyboard(lang))
+    await _say(update, texts.welcome(lang), reply_markup=menu.menu_keyboard(lang))
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -148,13 +153,16 @@ async def about(update: Update, context: Context) -> None:
 
 async def privacy(update: Update, context: Context) -> None:
     """Say what the bot stores and for how long."""
-    await _say(update, texts.privacy(_ui_language(update, context)))
+    lang = _ui_language(update, context)
+    await _say(update, texts.privacy(lang) + "\n\n" + alerts.privacy_note(lang))
 
 
 async def forget(update: Update, context: Context) -> None:
     """Delete everything stored about the user and this chat."""
     svc, user, chat = services(context), update.effective_user, update.effective_chat
     svc.state.forget(user.id if user else None, chat.id if chat else None)
+    if chat is not None:
+        await alerts.forget_chat(context, chat.id)
     await _say(update, texts.forgotten(_ui_language(update, context)))
 
 

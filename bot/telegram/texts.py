@@ -38,6 +38,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("about", N_("What the figures cover and what they mean")),
     ("privacy", N_("What this bot stores about you")),
     ("forget", N_("Delete everything this bot stores about you")),
+    ("subscribe", N_("Get one short message when new figures are published")),
+    ("unsubscribe", N_("Stop the messages about new figures")),
 )
 
 # The /start buttons: a label and the query it asks (no year: the latest published one).
