@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     settings = _settings()
-    _configure_logging(settings, telegram=args.command == "run")
+    _configure_logging(settings, service=args.command in ("run", "serve"))
     db_path: Path = getattr(args, "db", None) or settings.db_path
     if args.command == "db":
         return _db(args, db_path, settings)
@@ -235,15 +235,15 @@ def _settings() -> Settings:
         raise ConfigError(_explain_settings(e)) from None
 
 
-def _configure_logging(settings: Settings, telegram: bool) -> None:
-    """Log to stderr with the token removed. The bot logs at RETURNBOT_LOG_LEVEL; the other
-    commands only warnings, unless RETURNBOT_LOG_LEVEL is set."""
+def _configure_logging(settings: Settings, service: bool) -> None:
+    """Log to stderr with the token removed. The services (bot, web page) log at
+    RETURNBOT_LOG_LEVEL; the other commands only warnings, unless RETURNBOT_LOG_LEVEL is set."""
     handler = logging.StreamHandler()
     handler.setFormatter(_RedactingFormatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s" if telegram
+        "%(asctime)s %(levelname)s %(name)s: %(message)s" if service
         else "returnbot: %(levelname)s: %(name)s: %(message)s"))
     handler.addFilter(_without_rejected_token)
-    explicit = telegram or "RETURNBOT_LOG_LEVEL" in os.environ
+    explicit = service or "RETURNBOT_LOG_LEVEL" in os.environ
     # The root handler is in place first, so bot.telegram's basicConfig() adds no other.
     logging.basicConfig(level=settings.log_level.upper() if explicit else logging.WARNING,
                         handlers=[handler])

@@ -24,6 +24,9 @@ TABLES: dict[str, tuple[str, str]] = {
                 "Names people use for countries, per language: CLDR names (Babel) and curated "
                 "variants, demonyms and inflected forms."),
     "cues": ("Parser phrases", "Words the question parser recognises, per language."),
+    "models": ("Trained question router",
+               "The models that choose a question's kind, support topic and language, trained "
+               "at build from the example bank (data/examples/)."),
     "content": ("Support information",
                 "How to apply, who is eligible, what support covers, partners and contacts, "
                 "per topic and language, each with its sources."),

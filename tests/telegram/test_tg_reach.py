@@ -35,13 +35,14 @@ def buttons(message: dict) -> list[dict]:
     return [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
 
 
-def title(topic: str, lang: str) -> str:
+def summary(topic: str, lang: str) -> str:
+    """A support answer opens with its topic's one-line summary (data/content/)."""
     import yaml
 
     from bot.datafiles import DATA_DIR
 
     doc = yaml.safe_load((DATA_DIR / "content" / f"{topic}.yaml").read_text(encoding="utf-8"))
-    return str(doc["title"][lang])
+    return str(doc["summary"][lang])
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ async def test_deep_link_opens_its_topic_in_its_language_and_remembers_the_langu
     async with running(real_bot(api, tmp_path, store_path)) as app:
         api.say(user, f"/start {payload}")
         [text] = await api.wait_messages(user_id, 1)
-        assert text.startswith(title(topic, lang))
+        assert text.startswith(summary(topic, lang))
         assert state_of(app).language(user_id) == lang
         # The other menu entries follow the answer, in the same language.
         labels = [b["text"] for b in buttons(api.chat_messages(user_id)[0])]

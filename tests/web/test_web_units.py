@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from bot.answer import Answer, SourceRef
+from bot.answer import SourceRef
 from bot.cli import json_line
 from bot.web.metadata import TABLES, metadata
 from bot.web.pages import accepted_language, contract_json, linked
@@ -34,11 +34,10 @@ def test_an_answer_that_is_not_a_fact_check_has_no_verdict(engine):
 
 
 def test_the_engine_s_own_verdict_wins_once_the_answer_carries_one(engine):
-    class AnswerWithVerdict(Answer):
-        verdict: str = "cannot_verify"
-
     answer = engine.ask("Is it true that 2,952 people returned in 2023?", lang="en", today=TODAY)
-    assert verdict(AnswerWithVerdict(**answer.model_dump())) == "cannot_verify"
+    assert answer.verdict == "accurate" and verdict(answer) == "accurate"
+    other = answer.model_copy(update={"verdict": "cannot_verify"})
+    assert verdict(other) == "cannot_verify"  # the page shows the engine's, never its own
 
 
 def test_a_claim_that_cannot_be_verified_gets_no_numeric_rating(engine):
