@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from bot.answer import Action, Answer
 from bot.detect import MIN_WORDS, detect_language
-from bot.errors import StoreError
 from bot.i18n import DEFAULT_LANGUAGE, normalize_language
 from bot.limits import run_within_limits
 from bot.lookup import Result
@@ -56,21 +55,35 @@ class Engine:
                 self._seen = _stamp(self.db_path)
         return self._seen != self._stamp
 
-    def _fresh(self) -> None:
+    def refresh(self) -> bool:
         """Load the store again if its file was replaced: staff imports are answered at once,
-        also by a bot that is already running. A failed reload keeps the loaded store."""
+        also by a bot that is already running. Return whether a new store was loaded.
+
+        A replacement that cannot be loaded or answered from (garbage, another schema, any
+        error at all) is logged and the loaded store kept: a bad file must not turn every
+        answer into an apology.
+        """
         if not self.stale():
-            return
+            return False
         try:
             store = Store(self.db_path)
-        except StoreError as e:
-            log.warning("keeping the loaded store: %s", e)
+        except Exception as e:
+            log.error("keeping the loaded store: cannot load %s: %s", self.db_path, e)
             self._stamp = self._seen  # do not retry the same broken file on every question
-            return
+            return False
+        try:
+            _probe(store)
+        except Exception as e:
+            log.error("keeping the loaded store: %s does not answer (%s: %s)",
+                      self.db_path, type(e).__name__, e)
+            store.close()
+            self._stamp = self._seen
+            return False
         old, self.store, self._stamp = self.store, store, self._seen
         self._renderers.clear()
         old.close()
         log.info("store reloaded from %s", self.db_path)
+        return True
 
     def renderer(self, lang: str) -> Renderer:
         """The (cached) renderer for a language."""
@@ -97,7 +110,7 @@ class Engine:
         `previous_lang` the language that answer was written in: a short follow-up keeps it.
         """
         today = today or date.today()
-        self._fresh()
+        self.refresh()
         parsed, signals = parse(text, self.store.lexicon, today, context, self.store.router)
         learned = self.store.router.language(signals) if self.store.router else None
         detected = detect_language(text, signals.votes, signals.words, learned)
@@ -136,7 +149,7 @@ class Engine:
     ) -> Answer:
         """Answer an already-parsed query (a button press), in `lang`."""
         lang = normalize_language(lang) or DEFAULT_LANGUAGE
-        self._fresh()
+        self.refresh()
         try:
             parsed = QUERY_ADAPTER.validate_python(query)
         except ValidationError:
@@ -192,6 +205,27 @@ class Engine:
     def close(self) -> None:
         """Close the store."""
         self.store.close()
+
+
+# Questions a usable store answers without an error, one per part of it (figures, countries
+# and their names, support information, sources), asked of a new store before it is used.
+_PROBES: tuple[dict[str, Any], ...] = (
+    {"kind": "total"},
+    {"kind": "ranking", "top": 5},
+    {"kind": "by_country", "country": "GE"},
+    {"kind": "info", "topic": "how_to_apply"},
+    {"kind": "definition", "topic": "series"},
+)
+
+
+def _probe(store: Store) -> None:
+    """Answer the probe questions from `store` in English; raise whatever goes wrong."""
+    renderer = Renderer(DEFAULT_LANGUAGE, store)
+    for query in _PROBES:
+        query_ = QUERY_ADAPTER.validate_python(query)
+        result = run_within_limits(query_, store, date.today(), DEFAULT_LANGUAGE)
+        renderer.render(result)
+    store.search_content("apply return", DEFAULT_LANGUAGE)
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:

@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     )
     webhook_port: int = Field(default=8443, description="Local port the webhook listens on.")
     webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret token Telegram sends with every webhook call."
+        default=None,
+        description="Secret token Telegram sends with every webhook call (required in webhook mode).",
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
     # Telegram channel tuning (bot/telegram/); the defaults suit Telegram's own limits.
@@ -96,6 +97,16 @@ class Settings(BaseSettings):
         default=8,
         ge=1,
         description="Updates handled at once (updates of one chat are always handled in order).",
+    )
+    fetch_window: int = Field(
+        default=100,
+        ge=1,
+        description="Updates fetched from Telegram and not yet answered, at most; the rest stay with Telegram until there is room (a stop answers these first).",
+    )
+    chat_backlog: int = Field(
+        default=10,
+        ge=1,
+        description="Questions of one chat in that window, at most; a chat sending more at once is told to ask again later.",
     )
     # Operating the bot (bot/usage.py, bot/health.py).
     usage_counting: bool = Field(

@@ -15,7 +15,17 @@ from the push until the server has received an answer to every one of them. The 
 are text questions (totals, countries, profiles, follow-ups, support information); charts
 are measured separately with `--charts`.
 
+Two measurements of ReturnBot alone, with Telegram's limits on (30 msg/s), as deployed:
+
+- `--stop`: 1,500 questions (300 users × 5) queued, `returnbot run` as a real process,
+  SIGTERM after a few seconds and SIGKILL 10 s later (what `docker stop` does); reports the
+  updates confirmed to the server but never answered (lost for good), and what stays with
+  the server for the next process;
+- `--flood`: one chat sends 1,000 messages, then another user asks one question; reports
+  how long that user waits for the answer.
+
     .venv/bin/python scripts/bench_telegram.py [--updates 2000] [--users 300] [--repeat 3]
+    .venv/bin/python scripts/bench_telegram.py --stop --flood
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -176,6 +187,143 @@ def _settings(base_url: str, workdir: Path, store: Path, limits: bool) -> Settin
     return Settings(**values)
 
 
+STOP_YEARS = (2019, 2020, 2021, 2022, 2023)
+
+
+def _get(base_url: str, path: str) -> dict[str, Any]:
+    return dict(httpx.get(base_url.removesuffix("/bot") + path, timeout=10).json())
+
+
+def _wait(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def stop_under_backlog(workdir: Path, store: Path, after: float = 5.0,
+                       grace: float = 10.0) -> None:
+    """SIGTERM `returnbot run` with 1,500 questions queued; print what was lost."""
+    server, base_url = _start_server()
+    try:
+        users = [FakeBotAPI.user(300_000 + i, "en") for i in range(300)]
+        api = FakeBotAPI()
+        backlog = [api.message(u, f"How many people returned in {y}?")
+                   for y in STOP_YEARS for u in users]
+        httpx.post(base_url.removesuffix("/bot") + "/_control/push", json=backlog, timeout=30)
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("RETURNBOT_", "TELEGRAM_"))}
+        env.update({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": base_url,
+                    "RETURNBOT_DB_PATH": str(store), "RETURNBOT_LOG_LEVEL": "WARNING",
+                    "RETURNBOT_STATE_PATH": str(workdir / "stop-state.db")})
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(lambda: _get(base_url, "/_control/stats")["sent"] > 0, 60, "the first answer")
+        time.sleep(after)
+        bot.send_signal(signal.SIGTERM)
+        stopped = time.monotonic()
+        try:
+            bot.wait(grace)
+            how = f"exited {bot.returncode} after {time.monotonic() - stopped:.1f} s"
+        except subprocess.TimeoutExpired:
+            bot.kill()
+            bot.wait()
+            how = f"killed after the {grace:.0f} s grace"
+        stats = _get(base_url, "/_control/stats")
+    finally:
+        server.terminate()
+        server.wait()
+    answered, confirmed = stats["sent"], stats["confirmed"]
+    print(f"stop: 1,500 questions queued, SIGTERM {after:.0f} s after the first answer, {how}: "
+          f"{answered} answered, {confirmed} confirmed, lost {confirmed - answered} of 1,500; "
+          f"{stats['pending_updates']} left with the server for the next process")
+
+
+def _state_language(path: Path, user_id: int) -> str | None:
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = db.execute("SELECT language FROM user_language WHERE user_id = ?",
+                         (user_id,)).fetchone()
+    except sqlite3.Error:
+        row = None
+    finally:
+        db.close()
+    return str(row[0]) if row else None
+
+
+async def _flood_wait(base_url: str, settings: Settings, flood: int) -> tuple[float, int, float]:
+    """Return the other user's wait, the flooding chat's messages, and the delay between a
+    language choice's acknowledgement and its row in the state file (during the flood)."""
+    from bot.telegram.callbacks import encode_language
+
+    app = build_application(settings)
+    flooder, other = FakeBotAPI.user(400_001, "en"), FakeBotAPI.user(400_002, "en")
+    chooser = FakeBotAPI.user(400_003, "en")
+    api = FakeBotAPI()
+    client = httpx.AsyncClient(base_url=base_url.removesuffix("/bot"))
+
+    async def messages(user: dict[str, Any]) -> int:
+        return int((await client.get(f"/_control/chat/{user['id']}")).json()["messages"])
+
+    async def acknowledged() -> int:
+        stats = (await client.get("/_control/stats")).json()
+        return int(stats["by_method"].get("answercallbackquery", 0))
+
+    menu = {"message_id": 1, "date": 0, "chat": FakeBotAPI.private_chat(chooser),
+            "text": "Choose", "from": {"id": 1, "is_bot": True, "first_name": "Bot"}}
+    try:
+        async with running(app):
+            await client.post("/_control/push", json=[
+                api.message(flooder, f"How many people returned in {2000 + i % 25}?")
+                for i in range(flood)])
+            started = time.perf_counter()
+            await client.post("/_control/push", json=[
+                api.message(other, "How many people returned in 2023?"),
+                {"callback_query": {"id": "1", "from": chooser, "chat_instance": "c",
+                                    "message": menu, "data": encode_language("de")}}])
+            while not await acknowledged():
+                await asyncio.sleep(0.005)
+            acked = time.perf_counter()
+            while _state_language(settings.state_path, chooser["id"]) != "de":
+                await asyncio.sleep(0.005)
+            written = time.perf_counter() - acked
+            while not await messages(other):
+                await asyncio.sleep(0.01)
+            wait = time.perf_counter() - started
+            await asyncio.sleep(1.0)  # the flooding chat's answers still in flight
+            return wait, await messages(flooder), written
+    finally:
+        await client.aclose()
+
+
+def flood(workdir: Path, store: Path, count: int = 1000, repeat: int = 3) -> None:
+    """One chat sends `count` messages, then another user asks: print that user's wait."""
+    runs = []
+    for _ in range(repeat):
+        server, base_url = _start_server()
+        try:
+            settings = _settings(base_url, workdir, store, limits=True)
+            runs.append(asyncio.run(_flood_wait(base_url, settings, count)))
+        finally:
+            server.terminate()
+            server.wait()
+    waits = sorted(r[0] for r in runs)
+    writes = sorted(r[2] for r in runs)
+    print(f"flood: one chat sent {count:,} messages, then another user asked: answered after "
+          f"{statistics.median(waits):.2f} s (median of {repeat}; max {waits[-1]:.2f} s; "
+          f"Telegram limits on); the flooding chat got {runs[0][1]} messages "
+          f"({settings.chat_backlog} questions at most at a time, and a notice)")
+    print(f"state: during the flood, a language choice was in the state file at most "
+          f"{writes[-1]:.3f} s after the bot answered its button press ({repeat} runs; "
+          f"0 = already there)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--updates", type=int, default=2000)
@@ -187,10 +335,25 @@ def main() -> None:
                         help="ask questions whose answers are charts (PNG photos)")
     parser.add_argument("--soak", type=int, default=0, metavar="N",
                         help="instead: answer N updates in one run and report memory growth")
+    parser.add_argument("--stop", action="store_true",
+                        help="instead: SIGTERM under a backlog of 1,500; count the lost")
+    parser.add_argument("--flood", action="store_true",
+                        help="instead: another user's wait while one chat sends 1,000")
     args = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     if args.soak:
         return soak(args.soak, args.users)
+    if args.stop or args.flood:
+        with tempfile.TemporaryDirectory() as tmp:
+            from bot.build import write
+
+            store = Path(tmp) / "returnbot.db"
+            write(store)
+            if args.stop:
+                stop_under_backlog(Path(tmp), store)
+            if args.flood:
+                flood(Path(tmp), store)
+        return None
     questions = CHART_QUESTIONS if args.charts else QUESTIONS
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

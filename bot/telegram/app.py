@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import os
@@ -27,8 +28,9 @@ from bot.errors import ConfigError
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.settings import Settings
 from bot.telegram import alerts, handlers, stats, texts
-from bot.telegram.delivery import ChatOrderedProcessor, DeliveryRateLimiter
+from bot.telegram.delivery import DeliveryRateLimiter
 from bot.telegram.health import Heartbeat, heartbeat_of
+from bot.telegram.intake import FairProcessor, Intake, PacedBot
 from bot.telegram.services import Services, services_of
 
 __all__ = ["ALLOWED_UPDATES", "build_application", "configure_logging", "register_menus", "run"]
@@ -56,6 +58,15 @@ def configure_logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
+    # PTB logs a response that is not JSON in full, and a sendMessage response holds the
+    # text and the chat: keep the event, drop the body.
+    logging.getLogger("telegram.request").addFilter(_without_response_body)
+
+
+def _without_response_body(record: logging.LogRecord) -> bool:
+    if str(record.msg).startswith("Can not load invalid JSON data"):
+        record.msg, record.args = "Can not load invalid JSON data (body not logged)", ()
+    return True
 
 
 def build_application(settings: Settings, engine: Engine | None = None) -> App:
@@ -69,30 +80,18 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
     # Opt in to PTB's future timedelta-valued `retry_after`: otherwise every 429 emits a
     # deprecation warning (an error under the tests' filterwarnings).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
-    timeout = settings.telegram_timeout
     heartbeat = Heartbeat(settings)
+    intake = Intake(settings.fetch_window, settings.chat_backlog)
+    processor = FairProcessor(settings.concurrent_updates, intake)
     app = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(settings.telegram_api_base_url)
-        .request(HTTPXRequest(
-            connection_pool_size=HTTP_CONNECTIONS, read_timeout=timeout,
-            write_timeout=timeout, connect_timeout=timeout, pool_timeout=timeout,
-            media_write_timeout=timeout * 2,
-        ))
-        .get_updates_request(heartbeat.make_poll_request(read_timeout=timeout, connect_timeout=timeout))
-        .rate_limiter(DeliveryRateLimiter(
-            per_second=settings.rate_limit_per_second,
-            group_per_minute=settings.rate_limit_group_per_minute,
-            base_delay=settings.retry_base_delay, max_delay=settings.retry_max_delay,
-            deadline=settings.retry_deadline, in_flight=HTTP_CONNECTIONS,
-        ))
-        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
-        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .bot(_paced_bot(settings, intake, heartbeat))
+        .concurrent_updates(processor)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
+    processor.on_declined = functools.partial(handlers.flood_notice, app)
     app.bot_data["services"] = Services(settings, engine)
     app.bot_data["heartbeat"] = heartbeat
     stats.install(app, settings)  # the anonymous usage counts
@@ -136,6 +135,32 @@ def build_application(settings: Settings, engine: Engine | None = None) -> App:
     ])
     app.add_error_handler(handlers.error_handler)
     return app
+
+
+def _paced_bot(settings: Settings, intake: Intake, heartbeat: Heartbeat) -> PacedBot:
+    """The Bot: limits, retries, and getUpdates paced by the intake (each poll a heartbeat
+    for `returnbot health`)."""
+    assert settings.telegram_bot_token is not None
+    timeout = settings.telegram_timeout
+    return PacedBot(
+        token=settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+        request=HTTPXRequest(
+            connection_pool_size=HTTP_CONNECTIONS, read_timeout=timeout,
+            write_timeout=timeout, connect_timeout=timeout, pool_timeout=timeout,
+            media_write_timeout=timeout * 2,
+        ),
+        get_updates_request=heartbeat.make_poll_request(read_timeout=timeout,
+                                                        connect_timeout=timeout),
+        rate_limiter=DeliveryRateLimiter(
+            per_second=settings.rate_limit_per_second,
+            group_per_minute=settings.rate_limit_group_per_minute,
+            base_delay=settings.retry_base_delay, max_delay=settings.retry_max_delay,
+            deadline=settings.retry_deadline, in_flight=HTTP_CONNECTIONS,
+        ),
+        defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
+        intake=intake,
+    )
 
 
 async def register_menus(bot: Any) -> None:
@@ -187,10 +212,14 @@ async def _post_shutdown(app: App) -> None:
 def run(settings: Settings | None = None) -> None:
     """Run the bot until SIGTERM/SIGINT: webhook mode if a webhook URL is set, else polling."""
     settings = settings or Settings()
+    if settings.webhook_url and not settings.webhook_secret:
+        # Without it anyone who finds the URL can post forged updates (/forget, /check).
+        raise ConfigError("webhook mode needs RETURNBOT_WEBHOOK_SECRET (a random token)")
     configure_logging(settings.log_level)
     app = build_application(settings)
     if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        assert settings.webhook_secret is not None
+        secret = settings.webhook_secret.get_secret_value()
         logger.info("starting in webhook mode on port %d", settings.webhook_port)
         app.run_webhook(
             listen=settings.webhook_listen, port=settings.webhook_port,

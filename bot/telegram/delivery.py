@@ -14,9 +14,8 @@ duplicate is better than a lost answer (at least once). The read timeout is gene
 that this only happens when the server really is stuck. Permanent errors (400 Bad Request,
 403 Forbidden…) are never retried.
 
-`ChatOrderedProcessor` handles updates of different chats concurrently but the updates of
-one chat one after the other, so a follow-up ("and in 2022?") always sees the previous
-answer's query, and replies arrive in the order the questions were asked.
+A response that is not JSON (a proxy's error page with status 200, a truncated body) says
+nothing about delivery either: it is retried like a 5xx, at least once.
 """
 
 from __future__ import annotations
@@ -26,15 +25,14 @@ import functools
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import httpx
-from telegram import Update
-from telegram.error import BadRequest, NetworkError, RetryAfter
-from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter
 
-__all__ = ["REPLY_ENDPOINTS", "ChatOrderedProcessor", "DeliveryRateLimiter", "order_key"]
+__all__ = ["REPLY_ENDPOINTS", "DeliveryRateLimiter", "is_transient"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +49,24 @@ _UNBOUNDED = 1_000_000
 _Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 
+# What PTB raises when a response body is not JSON (its message, not a class of its own).
+_INVALID_RESPONSE = "Invalid server response"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Tell whether a failed Bot API call is worth retrying: 429, 5xx, network, bad JSON."""
+    if isinstance(exc, BadRequest):
+        return False  # a NetworkError subclass, but permanent
+    if isinstance(exc, NetworkError | RetryAfter):
+        return True
+    return isinstance(exc, TelegramError) and exc.message == _INVALID_RESPONSE
+
+
 def _maybe_delivered(exc: BaseException) -> bool:
     """Tell whether a failed request may have reached the server and taken effect."""
     cause = exc.__cause__
+    if isinstance(cause, ValueError):  # a response came, but not JSON: it may have worked
+        return True
     not_sent = httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
     return isinstance(cause, httpx.TransportError) and not isinstance(cause, not_sent)
 
@@ -115,9 +128,9 @@ class DeliveryRateLimiter(AIORateLimiter):
                     functools.partial(self._gated, callback), args, kwargs, endpoint, data,
                     rate_limit_args=_UNBOUNDED if reply else _OTHER_ATTEMPTS,
                 )
-            except BadRequest:
-                raise  # a NetworkError subclass, but permanent
-            except (NetworkError, RetryAfter) as exc:
+            except TelegramError as exc:
+                if not is_transient(exc):
+                    raise
                 late = time.monotonic() - started > self._deadline
                 if late or (not reply and attempt >= _OTHER_ATTEMPTS):
                     logger.error("%s failed %d times; giving up", endpoint, attempt)
@@ -129,45 +142,3 @@ class DeliveryRateLimiter(AIORateLimiter):
                     " (it may have been delivered: at least once)" if _maybe_delivered(exc) else "",
                 )
                 await asyncio.sleep(delay)
-
-
-def order_key(update: object) -> int | None:
-    """Return the chat an update belongs to (its user for inline queries), or None."""
-    if not isinstance(update, Update):
-        return None
-    if update.inline_query is not None:
-        return None  # independent of each other and of the chat's messages
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    return update.effective_user.id if update.effective_user else None
-
-
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Process updates concurrently, except that one chat's updates run in arrival order."""
-
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._waiting: dict[int, int] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Await `coroutine` once the earlier updates of the same chat are done."""
-        key = order_key(update)
-        if key is None:
-            await coroutine
-            return
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock:  # asyncio.Lock wakes its waiters first in, first out
-                await coroutine
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
-
-    async def initialize(self) -> None:
-        """Do nothing: the locks are created on demand."""
-
-    async def shutdown(self) -> None:
-        """Do nothing: the Application waits for running updates before shutting down."""

@@ -9,9 +9,11 @@ import html
 import logging
 import traceback
 from collections.abc import Awaitable
+from typing import Any
 
 from telegram import (
     CallbackQuery,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -20,21 +22,25 @@ from telegram import (
 )
 from telegram.constants import ChatType, InlineQueryLimit, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes, filters
+from telegram.ext import Application, ContextTypes, filters
 
 from bot.deeplink import parse_payload
 from bot.i18n import LANGUAGE_NAMES
 from bot.telegram import alerts, callbacks, keyboards, menu, stats, texts
-from bot.telegram.sending import send_reply, split_text, truncate, utf16_len
+from bot.telegram.sending import send_reply, split_lines, split_text, truncate, utf16_len
 from bot.telegram.services import Reply, Services, services_of
 
 __all__ = [
-    "ADDRESSED_TO_BOT", "about", "button", "error_handler", "forget", "help_command", "inline",
+    "ADDRESSED_TO_BOT", "about", "button", "error_handler", "flood_notice", "forget",
+    "help_command", "inline",
     "language", "non_text", "privacy", "question", "sources", "start", "unknown_command",
 ]
 
 logger = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+# /sources line parts, cut so that one line (escaped, ×6 at worst) always fits a message.
+_TITLE_LIMIT = 300
+_URL_LIMIT = 300
 
 
 def services(context: Context) -> Services:
@@ -74,15 +80,25 @@ def _ui_language(update: Update, context: Context) -> str:
     )
 
 
-async def _say(update: Update, text: str, **kwargs: object) -> None:
-    """Reply in the update's chat (quoting the message in groups), split at 4,096."""
+async def _say(
+    update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Reply in the update's chat (quoting the message in groups), split at 4,096; plain text."""
+    await _say_parts(update, split_text(text), reply_markup=reply_markup)
+
+
+async def _say_parts(
+    update: Update, parts: list[str], parse_mode: str | None = None,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Send `parts` as replies, each in `parse_mode`, the buttons on the last."""
     message = update.effective_message
     assert message is not None
     quote = message.chat.type != ChatType.PRIVATE
-    parts = split_text(text)
     for index, part in enumerate(parts):
-        extra = kwargs if index == len(parts) - 1 else {}
-        await message.reply_text(part, do_quote=quote and index == 0, **extra)  # type: ignore[arg-type]
+        last = index == len(parts) - 1
+        await message.reply_text(part, do_quote=quote and index == 0, parse_mode=parse_mode,
+                                 reply_markup=reply_markup if last else None)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -111,17 +127,19 @@ async def language(update: Update, context: Context) -> None:
 
 async def sources(update: Update, context: Context) -> None:
     """List the official publications the figures come from."""
-    lang, found = _ui_language(update, context), services(context).sources
+    lang, found = _ui_language(update, context), await services(context).sources()
     if not found:
         await _say(update, texts.sources_none(lang))
         return
     lines = [html.escape(texts.sources_header(lang)), ""]
     lines += [
-        f'• <a href="{html.escape(s.url)}">{html.escape(s.publisher)}: {html.escape(s.title)}</a>'
+        f'• <a href="{html.escape(truncate(s.url, _URL_LIMIT))}">'
+        f"{html.escape(truncate(f'{s.publisher}: {s.title}', _TITLE_LIMIT))}</a>"
         + (f" ({html.escape(s.published)})" if s.published else "")
         for s in found
     ]
-    await _say(update, "\n".join(lines), parse_mode=ParseMode.HTML)
+    # Split between lines only: each line is whole HTML elements.
+    await _say_parts(update, split_lines(lines), parse_mode=ParseMode.HTML)
 
 
 async def about(update: Update, context: Context) -> None:
@@ -269,6 +287,16 @@ async def inline(update: Update, context: Context) -> None:
     ]
     # is_personal: the answer's language depends on who asks.
     await query.answer(results, cache_time=60, is_personal=True)
+
+
+async def flood_notice(app: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """Tell a chat whose questions beyond the chat backlog were declined (see intake.py)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return  # a busy group is not told: most of its messages are not for the bot
+    svc = services_of(app.bot_data)
+    lang = svc.ui_language(user.id if user else None, user.language_code if user else None)
+    await app.bot.send_message(chat.id, texts.flood(lang))
 
 
 def _describe(update: object) -> str:

@@ -17,7 +17,7 @@ from bot.answer import Answer
 from bot.i18n import formatter, translations
 from bot.telegram.services import Reply, Services
 
-__all__ = ["chart_caption", "send_reply", "split_text", "truncate", "utf16_len"]
+__all__ = ["chart_caption", "send_reply", "split_lines", "split_text", "truncate", "utf16_len"]
 
 logger = logging.getLogger(__name__)
 _ELLIPSIS = "…"
@@ -61,6 +61,28 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
         text = text[cut:].lstrip()
     parts.append(text)
     return parts
+
+
+def split_lines(lines: list[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Join `lines` into messages of at most `limit`, never splitting a line.
+
+    For HTML, where each line is whole elements: a cut inside a tag would make Telegram
+    refuse the message. A line longer than `limit` alone is the caller's error.
+    """
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        length = utf16_len(line)
+        if length > limit:
+            raise ValueError(f"a line of {length} UTF-16 units does not fit in {limit}")
+        if current and size + 1 + length > limit:
+            parts.append("\n".join(current).strip())
+            current, size = [], 0
+        size += (1 if current else 0) + length
+        current.append(line)
+    parts.append("\n".join(current).strip())
+    return [part for part in parts if part] or [_ELLIPSIS]
 
 
 def chart_caption(answer: Answer) -> str:

@@ -1,7 +1,8 @@
 """The channel's long-lived services: the engine, the state store, and their worker thread.
 
-Both are SQLite, and SQLite stays off the event loop: engine calls and state writes run on
-one dedicated worker thread (which also serialises them); state reads come from memory.
+Both are SQLite, and SQLite stays off the event loop: engine calls run on one dedicated
+worker thread, state writes on another (so that a queue of questions never delays a
+language choice on its way to the file); state reads come from memory.
 Recent answers are reused (the engine is deterministic over a read-only store), so a burst
 of the same question costs one engine call. Charts render on a second thread, so a slow
 chart never delays other chats' answers. Opened in `post_init`, closed in `post_shutdown`.
@@ -41,7 +42,8 @@ T = TypeVar("T")
 _CACHE_SIZE = 2048
 _PNG_CACHE_SIZE = 32  # about 40 kB each
 _PRUNE_EVERY = 3600.0
-_WRITE_DELAY = 0.5
+# State writes are batched for this long: a crash loses at most this (plus one write).
+_WRITE_DELAY = 0.1
 _UNSET: Any = object()
 
 
@@ -93,7 +95,9 @@ class Services:
         self._owns_engine = engine is None
         self._state: StateStore | None = None
         self._sources: list[SourceLine] = []
+        self._sources_of: object = None  # the engine's store the sources were read with
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="returnbot-store")
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="returnbot-state")
         self._charts = ThreadPoolExecutor(1, thread_name_prefix="returnbot-chart")
         self._cache: OrderedDict[tuple[Any, ...], _Cached] = OrderedDict()
         self._pngs: OrderedDict[tuple[str, str], bytes] = OrderedDict()
@@ -105,28 +109,32 @@ class Services:
         """Open the engine (unless one was given) and the state store, on the worker."""
         if self._engine is None:
             self._engine = await self.run(Engine, self.settings.db_path)
-        self._state = await self.run(StateStore, self.settings.state_path, self._write)
-        self._sources = await self.run(self._read_sources)
+        self._state = await self._on_writer(
+            functools.partial(StateStore, self.settings.state_path, self._write))
 
     async def close(self) -> None:
         """Write what is pending, close what `open` opened and stop the threads."""
         await self.flush()
         if self._state is not None:
-            await self.run(self._state.close)
+            await self._on_writer(self._state.close)
             self._state = None
         if self._owns_engine and self._engine is not None:
             await self.run(self._engine.close)
             self._engine = None
         self._worker.shutdown(wait=True)
+        self._writer.shutdown(wait=True)
         self._charts.shutdown(wait=True)
 
     async def flush(self) -> None:
         """Wait until every state write queued so far has reached the file."""
         self._submit_pending()
-        await self.run(lambda: None)
+        await self._on_writer(lambda: None)
+
+    async def _on_writer(self, function: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._writer, function)
 
     def _write(self, write: Callable[[], None]) -> None:
-        """Queue a state write; queued writes go to the worker together, in order.
+        """Queue a state write; queued writes go to the state thread together, in order.
 
         Batching saves a thread wake-up and a transaction per answer; a crash loses at most
         the last `_WRITE_DELAY` seconds of language choices and follow-up context.
@@ -146,7 +154,7 @@ class Services:
             self._flush_timer = None
         if self._pending and self._state is not None:
             writes, self._pending = self._pending, []
-            self._worker.submit(self._state.batch, writes).add_done_callback(_log_failure)
+            self._writer.submit(self._state.batch, writes).add_done_callback(_log_failure)
 
     @property
     def engine(self) -> Engine:
@@ -281,9 +289,15 @@ class Services:
         reply = await self.answer_query({"kind": "definition", "topic": "series"}, lang, None)
         return reply.answer
 
-    @property
-    def sources(self) -> list[SourceLine]:
-        """The official publications in the store, newest first (read at start-up)."""
+    async def sources(self) -> list[SourceLine]:
+        """The official publications in the store, newest first (read again after a reload)."""
+        return await self.run(self._current_sources)
+
+    def _current_sources(self) -> list[SourceLine]:
+        self.engine.refresh()
+        store = getattr(self.engine, "store", None)
+        if store is None or store is not self._sources_of:
+            self._sources, self._sources_of = self._read_sources(), store
         return self._sources
 
     def _read_sources(self, limit: int = 15) -> list[SourceLine]:

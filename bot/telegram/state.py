@@ -10,14 +10,21 @@ Three tables, and never any message text:
 
 The rows are also kept in memory, so reading never touches the disk: answering a question
 needs no SQLite on the event loop. Writes update memory at once and reach the file through
-`writer` (the channel's worker thread; in order, without waiting). `/forget` deletes every
+`writer` (the channel's state thread; in order, without waiting). `/forget` deletes every
 row about the user and the chat. Rows untouched for `RETENTION` are deleted at start-up.
+
+A state file that cannot be read (truncated, garbage, another program's) is moved aside as
+`<name>.corrupt-<time>`, logged, and a new one started: the bot must start, and losing
+language choices is better than not answering. A file deleted (or replaced) while the bot
+runs is noticed at the next write and written again from memory.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
+import os
 import secrets
 import sqlite3
 import threading
@@ -27,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["FOLLOW_UP_WINDOW", "RETENTION", "StateStore", "Writer"]
+
+logger = logging.getLogger(__name__)
 
 RETENTION = 30 * 24 * 3600.0
 # A question asked more than a day after the previous one is not a follow-up any more.
@@ -54,6 +63,8 @@ CREATE TABLE IF NOT EXISTS button (
 CREATE INDEX IF NOT EXISTS button_chat ON button (chat_id);
 """
 _TABLES = ("user_language", "chat_query", "button")
+_NOT_CORRUPT = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_PERM",
+                "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_AUTH")
 
 
 def _now(now: float | None) -> float:
@@ -68,35 +79,104 @@ def _json(query: dict[str, Any]) -> str:
     return json.dumps(query, separators=(",", ":"))
 
 
+def _query(text: str) -> dict[str, Any]:
+    query = json.loads(text)
+    if not isinstance(query, dict):
+        raise ValueError("a stored query is not a JSON object")
+    return query
+
+
 class StateStore:
     """The channel's state: read from memory, written through to SQLite by `writer`."""
 
     def __init__(self, path: Path | str, writer: Writer = _run_now) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._path = None if str(path) == ":memory:" else Path(path)
+        if self._path is not None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = writer
-        # Reads happen on the event loop and writes on the worker thread: one lock for both
+        # Reads happen on the event loop and writes on the state thread: one lock for both
         # (re-entrant, so that `batch` can hold it around several writes).
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL is durable across application crashes; only an OS crash may lose the last
-        # language choice, which the user can simply make again.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db, self._inode = self._connect()
+            self._load()
+        except (sqlite3.DatabaseError, ValueError, TypeError) as exc:
+            # Not a database, malformed, another schema, rows that are not ours. But a file
+            # that is busy or cannot be opened is not corrupt: that is for the operator.
+            if getattr(exc, "sqlite_errorname", "").startswith(_NOT_CORRUPT):
+                raise
+            self._set_aside(exc)
+            self._db, self._inode = self._connect()
+            self._load()
+
+    def _connect(self) -> tuple[sqlite3.Connection, int | None]:
+        db = sqlite3.connect(str(self._path or ":memory:"), check_same_thread=False,
+                             isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable across application crashes; only an OS crash may lose the
+            # last language choice, which the user can simply make again.
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            problem = db.execute("PRAGMA quick_check").fetchone()[0]
+            if problem != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {problem}")
+        except BaseException:
+            db.close()
+            raise
+        return db, self._file_inode()
+
+    def _file_inode(self) -> int | None:
+        try:
+            return os.stat(self._path).st_ino if self._path is not None else None
+        except OSError:
+            return None
+
+    def _load(self) -> None:
         self._prune_file(time.time())
         self._languages: dict[int, tuple[str, float]] = {
-            user_id: (language, updated) for user_id, language, updated
+            int(user_id): (str(language), float(updated)) for user_id, language, updated
             in self._db.execute("SELECT user_id, language, updated FROM user_language")
         }
         self._queries: dict[int, tuple[dict[str, Any], float]] = {
-            chat_id: (json.loads(query), updated) for chat_id, query, updated
+            int(chat_id): (_query(query), float(updated)) for chat_id, query, updated
             in self._db.execute("SELECT chat_id, query, updated FROM chat_query")
         }
         self._buttons: dict[str, tuple[int, dict[str, Any], float]] = {
-            token: (chat_id, json.loads(query), updated) for token, chat_id, query, updated
+            str(token): (int(chat_id), _query(query), float(updated))
+            for token, chat_id, query, updated
             in self._db.execute("SELECT token, chat_id, query, updated FROM button")
         }
+
+    def _set_aside(self, exc: BaseException) -> None:
+        """Move an unreadable state file (and its WAL files) aside, and log where."""
+        assert self._path is not None  # an in-memory database cannot be corrupt
+        aside = self._path.with_name(f"{self._path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self._path}{suffix}")
+            if source.exists():
+                os.replace(source, f"{aside}{suffix}")
+        logger.error("state file %s cannot be read (%s); moved it to %s and started a new one",
+                     self._path, exc, aside)
+
+    def _reopen_if_gone(self) -> None:
+        """Write the state again from memory if its file was deleted or replaced."""
+        if self._path is None or self._file_inode() == self._inode:
+            return
+        logger.warning("state file %s was deleted or replaced; writing it again", self._path)
+        self._db.close()
+        self._db, self._inode = self._connect()
+        self._db.execute("BEGIN")
+        for user_id, (language, updated) in self._languages.items():
+            self._db.execute("INSERT OR REPLACE INTO user_language VALUES (?, ?, ?)",
+                             (user_id, language, updated))
+        for chat_id, (query, updated) in self._queries.items():
+            self._db.execute("INSERT OR REPLACE INTO chat_query VALUES (?, ?, ?)",
+                             (chat_id, _json(query), updated))
+        for token, (chat_id, query, updated) in self._buttons.items():
+            self._db.execute("INSERT OR REPLACE INTO button VALUES (?, ?, ?, ?)",
+                             (token, chat_id, _json(query), updated))
+        self._db.execute("COMMIT")
 
     def _write(self, sql: str, *params: Any) -> None:
         self._writer(functools.partial(self._execute, sql, params))
@@ -116,6 +196,7 @@ class StateStore:
     def batch(self, writes: list[Callable[[], None]]) -> None:
         """Apply queued writes in one transaction (the writer's way to save disk syncs)."""
         with self._lock:
+            self._reopen_if_gone()
             self._db.execute("BEGIN")
             try:
                 for write in writes:

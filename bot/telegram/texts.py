@@ -12,7 +12,7 @@ from bot.i18n import translations
 
 __all__ = [
     "COMMANDS", "EXAMPLES", "N_", "about", "apology", "choose_language", "command_description",
-    "description", "forgotten", "gettext", "group_hint", "help_text", "language_set",
+    "description", "flood", "forgotten", "gettext", "group_hint", "help_text", "language_set",
     "non_text_hint", "privacy", "short_description", "sources_header", "sources_none",
     "stale_button", "unknown_command", "welcome",
 ]
@@ -191,6 +191,15 @@ def apology(lang: str) -> str:
     """Return the error handler's apology."""
     _ = translations(lang).gettext
     return _("Sorry, something went wrong on my side. Please try again in a moment.")
+
+
+def flood(lang: str) -> str:
+    """Return the notice to a chat that sent more questions at once than are answered."""
+    _ = translations(lang).gettext
+    return _(
+        "You sent many messages at once, so I skipped some of them. Please send again the "
+        "questions I did not answer, one at a time."
+    )
 
 
 def stale_button(lang: str) -> str:

@@ -13,7 +13,8 @@ so everything between a handler and the socket is the production code. The serve
 
 It runs its own event loop in a daemon thread, so tests on any loop (and plain threads) can
 use it. `python tests/telegram/fakeapi.py --port 8081` runs it standalone; `/_control/push`
-(POST a JSON list of updates) and `/_control/stats` then drive and observe it.
+(POST a JSON list of updates), `/_control/stats` and `/_control/chat/<id>` then drive and
+observe it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -66,7 +68,10 @@ class Fault:
     kinds: `retry_after` (429 with parameters.retry_after), `status` (HTTP `status`, an HTML
     body like nginx's for 502/503/504), `drop` (close the connection before the request takes
     effect), `drop_after` (take effect, then close without a response), `stall` (take effect,
-    then answer only after `delay` seconds: the client times out first).
+    then answer only after `delay` seconds: the client times out first), `bad_json` (take
+    effect, then answer 200 with a body that is not JSON, like a broken proxy), `hold` (keep
+    the request, without effect, until the test sets `release`). `text` limits a fault to
+    messages whose text starts with it.
     """
 
     method: str
@@ -76,6 +81,8 @@ class Fault:
     status: int = 502
     delay: float = 2.0
     chat_id: int | None = None
+    text: str | None = None
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -115,6 +122,7 @@ class FakeBotAPI:
         self._random = random.Random(chaos_seed)
         self.calls: list[Call] = []
         self.delivered: dict[str, int] = {}  # successful calls per method, for /_control/stats
+        self.confirmed = 0  # updates acknowledged by a getUpdates offset (gone for good)
         self.unsupported: set[str] = set()  # lower-case method names answered with 404
         self.webhook: dict[str, Any] | None = None  # the last setWebhook parameters
         # (chat_id, message_id) -> the bot's message as the user sees it
@@ -229,6 +237,9 @@ class FakeBotAPI:
                     continue
                 if fault.chat_id is not None and params.get("chat_id") != fault.chat_id:
                     continue
+                if fault.text is not None and not str(params.get("text", "")).startswith(
+                        fault.text):
+                    continue
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)
@@ -322,6 +333,8 @@ class FakeBotAPI:
         call.fault = fault.kind if fault else None
         if fault and fault.kind == "drop":
             return False
+        if fault and fault.kind == "hold":
+            await asyncio.get_running_loop().run_in_executor(None, fault.release.wait, 60)
         if fault and fault.kind == "retry_after":
             call.status = 429
             error = {
@@ -348,6 +361,10 @@ class FakeBotAPI:
         if fault and fault.kind == "drop_after":
             call.status = None  # took effect, but the bot never hears about it
             return False
+        if fault and fault.kind == "bad_json":
+            call.status = None
+            await _write(writer, 200, b'{"ok": true, "result": {"message_id"')
+            return True
         if fault and fault.kind == "stall":
             call.status = None
             await asyncio.sleep(fault.delay)
@@ -357,12 +374,16 @@ class FakeBotAPI:
     def _control(self, target: str, body: bytes) -> tuple[int, Any]:
         if target.startswith("/_control/push"):
             return 200, {"ok": True, "result": self.push(*json.loads(body))}
+        if target.startswith("/_control/chat/"):  # how many messages the bot has in a chat
+            chat_id = int(target.rsplit("/", 1)[1])
+            return 200, {"ok": True, "messages": len(self.chat_messages(chat_id))}
         if target.startswith("/_control/stats"):
             with self._lock:
                 by_method = dict(self.delivered)
                 return 200, {
                     "ok": True, "sent": sum(by_method.get(m, 0) for m in _SENDING),
                     "by_method": by_method, "pending_updates": len(self._updates),
+                    "confirmed": self.confirmed,
                     "calls": len(self.calls),
                 }
         return 404, {"ok": False}
@@ -392,6 +413,7 @@ class FakeBotAPI:
         while True:
             with self._lock:
                 # An offset acknowledges every earlier update.
+                self.confirmed += sum(1 for u in self._updates if u["update_id"] < offset)
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
                 ready = self._updates[:limit]
                 if ready or time.monotonic() >= deadline:
@@ -468,6 +490,8 @@ class FakeBotAPI:
             raise ApiError(400, "Bad Request: message text is empty")
         if utf16_len(text) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
+        if params.get("parse_mode") == "HTML":
+            _check_html(text)
         return self._new_message(params, text=text)
 
     def _m_sendphoto(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
@@ -592,6 +616,35 @@ def _entities(text: str) -> list[dict[str, Any]]:
             entities.append({"type": "mention", "offset": offset, "length": utf16_len(word)})
         offset += utf16_len(word) + 1
     return entities
+
+
+class _TagBalance(HTMLParser):
+    """Telegram's HTML check, in short: known tags only, each closed, properly nested."""
+
+    TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+            "span", "tg-spoiler", "blockquote", "tg-emoji"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.TAGS:
+            raise ApiError(400, f"Bad Request: can't parse entities: unsupported tag <{tag}>")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            raise ApiError(400, f"Bad Request: can't parse entities: unexpected end tag {tag}")
+
+
+def _check_html(text: str) -> None:
+    parser = _TagBalance()
+    parser.feed(text)
+    parser.close()
+    # A cut inside a tag leaves it unfinished: HTMLParser keeps it as raw data.
+    if parser.open or parser.rawdata or "<a " in text.rsplit(">", 1)[-1]:
+        raise ApiError(400, "Bad Request: can't parse entities: unclosed tag")
 
 
 def _check_markup(markup: Any) -> None:

@@ -24,6 +24,10 @@ class FakeEngine:
         self.asked: list[dict[str, Any]] = []
         self.queried: list[dict[str, Any]] = []
         self.closed = False
+        self.store = None
+        # Cleared by a test to hold every engine call (on the worker thread) until set.
+        self.gate = threading.Event()
+        self.gate.set()
         self.thread_names: set[str] = set()
         self._lock = threading.Lock()
 
@@ -33,6 +37,8 @@ class FakeEngine:
             self.asked.append({"text": text, "lang": lang, "hint_lang": hint_lang,
                                "context": context})
             self.thread_names.add(threading.current_thread().name)
+        if not self.gate.wait(30):
+            raise RuntimeError("the test never opened the engine's gate")
         if BOOM in text:
             raise RuntimeError(f"cannot handle {text!r}")
         language = lang or hint_lang or "en"
@@ -55,6 +61,9 @@ class FakeEngine:
         return self._answer(query, "", lang)
 
     def stale(self) -> bool:
+        return False
+
+    def refresh(self) -> bool:
         return False
 
     def close(self) -> None:

@@ -15,7 +15,8 @@ from fakeapi import FakeBotAPI, Fault
 from fakeengine import FakeEngine
 
 from bot.telegram.app import build_application
-from bot.telegram.delivery import ChatOrderedProcessor, DeliveryRateLimiter
+from bot.telegram.delivery import DeliveryRateLimiter
+from bot.telegram.intake import FairProcessor, PacedBot
 
 ALICE = FakeBotAPI.user(4001, "en")
 
@@ -128,7 +129,8 @@ def test_application_uses_the_rate_limiter_and_per_chat_order(api, tmp_path):
     assert isinstance(limiter, DeliveryRateLimiter)
     assert limiter._base_limiter.max_rate == 30
     assert limiter._group_max_rate == 20
-    assert isinstance(app.update_processor, ChatOrderedProcessor)
+    assert isinstance(app.update_processor, FairProcessor)
+    assert isinstance(app.bot, PacedBot)
 
 
 async def test_a_user_who_blocked_the_bot_is_neither_retried_nor_apologised_to(bot, api, caplog):
