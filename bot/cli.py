@@ -493,7 +493,7 @@ def _serve(args: argparse.Namespace, db_path: Path, settings: Settings) -> int:
     from bot.web.serve import serve
 
     _ready_store(db_path, settings)
-    serve(db_path, host=args.host, port=args.port, sql=args.sql)
+    serve(db_path, host=args.host, port=args.port, sql=args.sql, state_path=settings.state_path)
     return 0
 
 

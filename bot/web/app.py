@@ -15,7 +15,7 @@ from datasette.utils.asgi import Request, Response
 
 from bot.engine import Engine
 from bot.web.metadata import metadata
-from bot.web.pages import Page, Pages
+from bot.web.pages import Page, Pages, accepted_language
 
 __all__ = ["SQL_TIME_LIMIT_MS", "create_app"]
 
@@ -32,31 +32,38 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 SQL_TIME_LIMIT_MS = 1000
 
 
-def create_app(db_path: Path, *, sql: bool = False) -> ASGIApp:
-    """The ASGI application serving the store at `db_path` (immutable) and the questions."""
+def create_app(db_path: Path, *, sql: bool = False, state_path: Path | None = None) -> ASGIApp:
+    """The ASGI application serving the store at `db_path` (immutable) and the questions;
+    `/usage` shows the anonymous usage summary counted in `state_path` (outside the store)."""
     datasette = Datasette(
         immutables=[str(db_path)], metadata=metadata(db_path), template_dir=str(TEMPLATES),
         settings={"default_allow_sql": sql, "sql_time_limit_ms": SQL_TIME_LIMIT_MS})
     pages = Pages(Engine(db_path), db_path.stem)
-    return _logged(_QuestionRouter(pages, datasette))
+    return _logged(_QuestionRouter(pages, datasette, _UsagePage(state_path, db_path)))
 
 
 class _QuestionRouter:
     """Serves /, /ask and /ask.json itself and passes every other request to Datasette."""
 
-    def __init__(self, pages: Pages, datasette: Any) -> None:
+    def __init__(self, pages: Pages, datasette: Any, usage: _UsagePage) -> None:
         self.pages = pages
         self.datasette = datasette
         self.datasette_app: ASGIApp = datasette.app()
+        self.usage = usage
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path") if scope["type"] == "http" else None
-        if path is None or path not in ("/", "/ask", "/ask.json"):
+        if path is None or path not in ("/", "/ask", "/ask.json", "/usage"):
             await self.datasette_app(scope, receive, send)
             return
         if scope["method"] not in ("GET", "HEAD"):
             await Response.text("Method not allowed", status=405,
                                 headers={"allow": "GET, HEAD"}).asgi_send(send)
+            return
+        if path == "/usage":
+            request = Request(scope, receive)
+            lang = accepted_language(request.headers.get("accept-language", ""))
+            await self.usage.response(_query(scope).get("lang") or lang).asgi_send(send)
             return
         page = await self._page(path, scope, Request(scope, receive))
         response = await self._response(page)
@@ -81,6 +88,26 @@ class _QuestionRouter:
         await self.datasette.invoke_startup()
         html = await self.datasette.render_template(page.template, page.context)
         return Response.html(html, status=page.status)
+
+
+class _UsagePage:
+    """`/usage`: the last 30 days of anonymous usage counts, the summary admins get in
+    Telegram (bot/stats.py): counts under 5 shown as "<5", no text, no ids, days only."""
+
+    def __init__(self, state_path: Path | None, db_path: Path) -> None:
+        self.state_path = state_path
+        self.db_path = db_path
+
+    def response(self, lang: str) -> Any:
+        from bot.i18n import normalize_language
+        from bot.stats import summarize, summary_text
+
+        lang = normalize_language(lang) or "en"
+        if self.state_path is None:
+            return Response.text("Usage counts are not configured (RETURNBOT_STATE_PATH).",
+                                 status=404)
+        summary = summarize(self.state_path, 30, store_path=self.db_path)
+        return Response.text(summary_text(summary, lang))
 
 
 def _query(scope: Scope) -> dict[str, str]:

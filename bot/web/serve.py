@@ -16,11 +16,12 @@ __all__ = ["serve"]
 _MAX_REQUEST_HEAD = 256 * 1024
 
 
-def serve(db_path: Path, *, host: str, port: int, sql: bool = False) -> None:
+def serve(db_path: Path, *, host: str, port: int, sql: bool = False,
+          state_path: Path | None = None) -> None:
     """Serve the store and the question pages until interrupted."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(db_path, sql=sql)
+    app = create_app(db_path, sql=sql, state_path=state_path)
     # uvicorn's own access log prints the full URL with the question: ours (app.py) does not.
     uvicorn.run(app, host=host, port=port, access_log=False, log_config=None,
                 http="h11", h11_max_incomplete_event_size=_MAX_REQUEST_HEAD)
