@@ -1,4 +1,5 @@
-"""The channel with the real engine and store (built from data/): real answers, real buttons."""
+"""The channel with the real engine and store (built from data/): real answers, real buttons,
+asking back with a button per reading."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from conftest import make_settings, running
 from fakeapi import FakeBotAPI
 
 from bot.telegram.app import build_application
+from bot.telegram.services import services_of
 
 ALICE = FakeBotAPI.user(5001, "en")
 NADIA = FakeBotAPI.user(5002, "nl")
@@ -142,3 +144,23 @@ async def test_check_gives_admins_the_conflicts_report_and_nobody_else(api, tmp_
         others = await api.wait_messages(NADIA["id"], 1)
     assert "SOURCES DISAGREE" in "".join(texts) and "reintegration_share" in "".join(texts)
     assert "SOURCES DISAGREE" not in others[0]
+
+
+async def test_an_unclear_question_is_asked_back_and_a_button_answers_it(real_bot, api):
+    router = services_of(real_bot.bot_data).engine.store.router
+    assert router is not None
+    old = router.ask_back_margin
+    router.ask_back_margin = 1.0  # every question with two readings is asked back
+    try:
+        api.say(ALICE, "reintegration 2023")
+        [text] = await api.wait_messages(ALICE["id"], 1)
+    finally:
+        router.ask_back_margin = old
+    assert text.startswith("Do you mean:")
+    [message] = api.chat_messages(ALICE["id"])
+    labels = [b["text"] for b in buttons(message)]
+    assert len(labels) == 2 and all(label.lower() in text.lower() for label in labels)
+    api.press(ALICE, message, labels[0])
+    texts = await api.wait_messages(ALICE["id"], 2)
+    assert not texts[1].startswith("Do you mean:")
+    assert "2023" in texts[1] or "Source" in texts[1]
