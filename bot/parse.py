@@ -707,8 +707,9 @@ def _followup(s: Signals, today: date, context: Query | None) -> Query | None:
         elif "end" in data:
             data["end"] = year
     if s.countries:
-        if data["kind"] in ("total", "ranking"):
-            data = {"kind": "by_country", "year": data.get("year"), "series": "fedasil"}
+        if data["kind"] in ("total", "ranking"):  # "and to Georgia?" after a total
+            data = {"kind": "by_country", "year": data.get("year"), "series": "fedasil",
+                    "country": s.countries[0]}
         if "country" in data:
             data["country"] = s.countries[0]
     return QUERY_ADAPTER.validate_python(data)

@@ -174,3 +174,18 @@ def test_an_unclear_question_is_asked_back_with_a_button_per_reading(engine: Eng
         assert action.label == label and action.kind == "question"
         followed = engine.answer_query(action.query, lang="fr", today=TODAY)
         assert followed.status != "clarify"
+
+
+@pytest.mark.parametrize(("first", "follow_up", "lang"), [
+    ("How many people returned in 2018?", "And to Georgia?", "en"),
+    ("Hoeveel mensen keerden terug in 2018?", "En naar Georgië?", "nl"),
+    ("Сколько людей вернулось в 2018 году?", "А в Грузию?", "ru"),
+    ("2018 წელს რამდენი ადამიანი დაბრუნდა?", "საქართველოში?", "ka"),
+])
+def test_a_country_follow_up_after_a_total_asks_for_that_country(engine: Engine, first,
+                                                                   follow_up, lang):
+    before = engine.ask(first, today=TODAY)
+    after = engine.ask(follow_up, today=TODAY, context=before.query, previous_lang=lang)
+    assert after.query == {"kind": "by_country", "year": 2018, "series": "fedasil",
+                           "country": "GE"}
+    assert after.language == lang and after.facts[0].value == 432
