@@ -410,15 +410,25 @@ async def _reply(update: Update, text: str) -> None:
         await update.effective_message.reply_text(text)
 
 
-async def subscribe(update: Update, context: Context) -> None:
-    """Subscribe a private chat (or, for staff, a group) to alerts about new figures."""
+async def _allowed_target(update: Update, context: Context) -> tuple[int, str] | None:
+    """The chat and language a /subscribe or /unsubscribe is for, or None (a group asked by
+    someone who is not staff is told so)."""
     target = _target(update, context)
     if target is None:
-        return
+        return None
     chat_id, lang, allowed = target
     if not allowed:
         await _reply(update, gettext(lang, _ADMINS_ONLY))
+        return None
+    return chat_id, lang
+
+
+async def subscribe(update: Update, context: Context) -> None:
+    """Subscribe a private chat (or, for staff, a group) to alerts about new figures."""
+    target = await _allowed_target(update, context)
+    if target is None:
         return
+    chat_id, lang = target
     alerts = alerts_of(context.bot_data)
     await alerts.run(alerts.store.subscribe, chat_id, lang)
     await _reply(update, gettext(lang, _SUBSCRIBED))
@@ -426,13 +436,10 @@ async def subscribe(update: Update, context: Context) -> None:
 
 async def unsubscribe(update: Update, context: Context) -> None:
     """Stop alerts for a private chat (or, for staff, a group)."""
-    target = _target(update, context)
+    target = await _allowed_target(update, context)
     if target is None:
         return
-    chat_id, lang, allowed = target
-    if not allowed:
-        await _reply(update, gettext(lang, _ADMINS_ONLY))
-        return
+    chat_id, lang = target
     await forget_chat(context, chat_id)
     await _reply(update, gettext(lang, _UNSUBSCRIBED))
 
