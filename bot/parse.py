@@ -368,6 +368,11 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
     if not built:
         return NoMatch()
     best, p_best = built[0]
+    if isinstance(best, Info) and not _has_support_words(s) and (
+            ranked.probability("off_topic") > p_best - _OFF_TOPIC_MARGIN):
+        # "quel temps fait-il à liège demain": no word about returning or support, and the
+        # model is torn between support and off-topic. Not understood beats a help page.
+        return NoMatch()
     if isinstance(best, Info) and best.topic is not None:
         return _ask_back_topic(best, s, router)
     if len(built) == 2:
@@ -387,6 +392,17 @@ _FIGURE_CATEGORIES = frozenset({
     "this_year", "year_before_last", "government", "dublin", "minors", "families",
     "destinations", "reintegration", "profile", "fact_check", "definition", "why",
     "countries_word"})
+
+
+# Info must beat off-topic by this much when the question has no support word.
+_OFF_TOPIC_MARGIN = 0.25
+# Rule categories that say nothing about returning or support by themselves.
+_NEUTRAL_CATEGORIES = frozenset({"function_words", "country", "period", "until", "since", "between",
+                                 "year_marker", "joiner", "hundred", "scale", "add"})
+
+
+def _has_support_words(s: Signals) -> bool:
+    return any(h.category not in _NEUTRAL_CATEGORIES for h in s.hits)
 
 
 def _about_figures(s: Signals) -> bool:
