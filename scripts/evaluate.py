@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from bot.engine import Engine  # noqa: E402
 from bot.evaluation import score_table  # noqa: E402
 
-SETS = ("golden", "heldout", "unseen", "fresh")
+SETS = ("golden", "heldout", "unseen", "fresh", "dev", "final")
 
 
 def main() -> None:
