@@ -83,6 +83,7 @@ class Signals:
     votes: Counter[str] = field(default_factory=Counter)
     question_mark: bool = False
     features: list[str] | None = None  # the router's features, once computed (bot/choose.py)
+    scores: Any = None  # the router's summed weight rows, once computed (bot/choose.py)
 
     def has(self, *categories: str) -> bool:
         return any(c in self.cats for c in categories)
