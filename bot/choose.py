@@ -166,8 +166,10 @@ class Router:
     def kind(self, s: Signals, allowed: Iterable[str] | None = None) -> Prediction:
         return self._predict("kind", s, allowed)
 
-    def topic(self, s: Signals) -> Prediction:
-        return self._predict("topic", s)
+    def topic(self, s: Signals, excluded: Iterable[str] = ()) -> Prediction:
+        left_out = set(excluded)
+        return self._predict("topic", s, [t for t in self._labels["topic"] if t not in left_out]
+                             if left_out else None)
 
     def language(self, s: Signals) -> Prediction:
         return self._predict("language", s)

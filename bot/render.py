@@ -716,6 +716,13 @@ class Renderer:
             return self._("Information on the return programme: call Fedasil or see "
                           "https://www.voluntaryreturn.be")
         text = f"{topic.summary}\n\n{topic.text}"
+        country = r.details.get("country")
+        if isinstance(country, str) and country in topic.countries:
+            # "will they help me start a business back in Georgia?": Georgia's rule first.
+            name = self.country(country).casefold()
+            own = [line for line in topic.text.splitlines() if name in line.casefold()]
+            if own:
+                text = "\n".join(own) + "\n\n" + text
         if topic.sources:
             src = topic.sources[0]
             text += "\n\n" + self._("Source: %(publisher)s, %(url)s (information as of %(date)s)") % {

@@ -220,6 +220,12 @@ class Store:
 
     # Support information -----------------------------------------------------------------
 
+    @property
+    def own_rules(self) -> frozenset[str]:
+        """The countries with rules of their own (the country-rules page names them)."""
+        page = self._content.get(("country_exceptions", "en"))
+        return frozenset(page.countries) if page else frozenset()
+
     def topic(self, topic: str, language: str) -> ContentTopic | None:
         """A topic in `language`, else in English."""
         return self._content.get((topic, language)) or self._content.get((topic, "en"))
