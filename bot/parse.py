@@ -225,7 +225,8 @@ def _drop_since_without_year(s: Signals) -> None:
 
 _ARABIC_LETTER = re.compile(r"^[\u0600-\u06ff]")
 # Conjunctions, prepositions and the article written onto the word: "وللعراق" = "and to Iraq".
-_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+# "عال" is spoken Arabic's "على ال" (to the): "رجع عالبرازيل".
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "عال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
 def _detach_arabic(tok: str, lexicon: Lexicon) -> str:
@@ -432,6 +433,11 @@ def _ask_back_topic(info: Info, s: Signals, router: Router) -> ParseResult:
     """Two support topics about as likely: ask which one (the answers are long)."""
     ranked = router.topic(s, s.not_topics).ranked
     if len(ranked) >= 2 and ranked[0][1] - ranked[1][1] < router.topic_ask_back_margin:
+        if s.countries and "country_exceptions" in (ranked[0][0], ranked[1][0]) and (
+                "country_exceptions" not in s.not_topics):
+            # "what help will I get in Moldova?": that country's rule is the answer, whether
+            # the help meant is reintegration or the premium; nothing to ask.
+            return info.model_copy(update={"topic": "country_exceptions"})
         return AskBack(options=(info, info.model_copy(update={"topic": ranked[1][0]})))
     return info
 
