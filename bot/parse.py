@@ -450,8 +450,10 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
     wants_count = s.has("count") and not s.has("share")
     measure: Measure = "count" if wants_count else "share"
     if kind in ("total", "by_country"):
-        if not (_timed(s) or s.has("count", "returned", "government")):
-            return None  # a number of returns needs a word about returning, counting or time
+        if not (_timed(s) or s.has("returned", "government") or s.countries):
+            # A number of returns needs a word about returning, a time or a country: "how
+            # many how many…" alone counts nothing.
+            return None
         if s.countries:
             return ByCountry(year=year, country=s.countries[0], series=series)
         return Total(year=year, series=series)
