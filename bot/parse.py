@@ -365,6 +365,10 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
     if not s.hits and not s.years and ranked.confidence < _UNKNOWN_WORDS_CONFIDENCE:
         return NoMatch()  # no word the bot knows, and the model is unsure: "{0} {1} {__class__}"
     built: list[tuple[ParseResult, float]] = []
+    if s.has("why") and s.has("government") and not _asks_government_figure(s):
+        # "why do Fedasil and the Immigration Office give different totals?", "the minister
+        # says 3,107: where does the difference come from?": what the two counts mean.
+        return _definition(s, today)
     if is_claim(s) and ranked.best != "definition":
         # The rules found a number stated as a claim ("is it true that 155 left under Dublin
         # in 2023?"): it is checked as the quantity the model read, never answered as that
