@@ -8,6 +8,7 @@ a different one, or any figure where it expects none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -168,6 +169,18 @@ class CrossValidation:
         return out
 
 
+def _folds(examples: Sequence[Any], folds: int) -> list[int]:
+    """The bank's files share a skeleton (row n of one language often translates row n of
+    another), so the fold is the row's position in its file: a question and its translations
+    are held out together, and the figure is not flattered by them."""
+    position: dict[str, int] = {}
+    fold_of = []
+    for e in examples:
+        fold_of.append(position.get(e.lang, 0) % folds)
+        position[e.lang] = position.get(e.lang, 0) + 1
+    return fold_of
+
+
 def cross_validate(data_dir: Path, lexicon: Any, folds: int = 5,
                    only_fold: int | None = None) -> CrossValidation:
     """Train on all folds but one and test on that one, for every fold (or one)."""
@@ -176,14 +189,7 @@ def cross_validate(data_dir: Path, lexicon: Any, folds: int = 5,
     from bot.parse import read_signals
 
     examples = load_examples(data_dir)
-    # The bank's files share a skeleton (row n of one language often translates row n of
-    # another), so the fold is the row's position in its file: a question and its
-    # translations are held out together, and the figure is not flattered by them.
-    position: dict[str, int] = {}
-    fold_of = []
-    for e in examples:
-        fold_of.append(position.get(e.lang, 0) % folds)
-        position[e.lang] = position.get(e.lang, 0) + 1
+    fold_of = _folds(examples, folds)
     cv = CrossValidation()
     for k in range(folds) if only_fold is None else [only_fold]:
         test = {i for i, f in enumerate(fold_of) if f == k}
@@ -194,3 +200,31 @@ def cross_validate(data_dir: Path, lexicon: Any, folds: int = 5,
             cv.rows.append((e.lang, e.kind, e.topic, choice.kind.best,
                             choice.topic.best if e.topic else None, choice.language.best))
     return cv
+
+
+def margin_accuracy(data_dir: Path, lexicon: Any, folds: Sequence[int] = (0, 1),
+                    step: float = 0.025) -> dict[str, dict[float, tuple[int, int]]]:
+    """How often the router's best kind (topic) is right, by its margin over the second, on
+    held-out folds: the margins below which the bot asks back are read off this table."""
+    from bot.choose import train_router
+    from bot.examples import load_examples
+    from bot.parse import read_signals
+
+    examples = load_examples(data_dir)
+    fold_of = _folds(examples, 5)
+    table: dict[str, dict[float, tuple[int, int]]] = {"kind": {}, "topic": {}}
+    for k in folds:
+        router = train_router([e for e, f in zip(examples, fold_of, strict=True) if f != k],
+                              lexicon)
+        for e, f in zip(examples, fold_of, strict=True):
+            if f != k:
+                continue
+            s = read_signals(e.text, lexicon)
+            readings = [("kind", router.kind(s), e.kind)]
+            if e.topic:
+                readings.append(("topic", router.topic(s), e.topic))
+            for head, p, truth in readings:
+                upper = round(min(int(p.margin / step) + 1, 8) * step, 3)
+                right, n = table[head].get(upper, (0, 0))
+                table[head][upper] = (right + (p.best == truth), n + 1)
+    return table

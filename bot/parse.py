@@ -472,6 +472,8 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
         return Trend(start=start, end=end, country=_country(s), series=series,
                      chart=s.has("chart"))
     if kind == "reintegration":
+        if not (_timed(s) or s.has("count", "share") or s.claims or "%" in s.text):
+            return None  # "реинтеграция" alone asks about the support, not its statistic
         return Reintegration(year=year, measure=measure)
     if kind in ("dublin", "unaccompanied_minors", "families", "destination_countries",
                 "premiums"):

@@ -4,6 +4,7 @@ accuracy on the example bank.
     python scripts/evaluate.py [--misses] [--db PATH] [--only golden|heldout|unseen|fresh]
     python scripts/evaluate.py --markdown        # the README's accuracy table
     python scripts/evaluate.py --cv              # the README's cross-validation tables (make eval)
+    python scripts/evaluate.py --margins         # where asking back beats guessing
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def main() -> None:
     p.add_argument("--only", default=None, help="golden, heldout, unseen or fresh")
     p.add_argument("--cv", action="store_true",
                    help="5-fold cross-validation of the router on data/examples/")
+    p.add_argument("--margins", action="store_true",
+                   help="how often the best kind/topic is right, by margin (two held-out folds)")
     p.add_argument("--lang", default=None)
     p.add_argument("--markdown", action="store_true", help="one table row per language")
     args = p.parse_args()
@@ -37,6 +40,8 @@ def main() -> None:
         return markdown(Engine(args.db))
     if args.cv:
         return cross_validation(Engine(args.db))
+    if args.margins:
+        return margins(Engine(args.db))
     engine = Engine(args.db)
     print(f"{'set':8} {'lang':4} {'questions':>9} {'right':>6} {'accuracy':>8} {'wrong numbers':>13}"
           f" {'wrong verdicts':>14}")
@@ -103,6 +108,18 @@ def cross_validation(engine: Engine) -> None:
         print(f"\n| {title} | right | questions | accuracy |\n| --- | ---: | ---: | ---: |")
         for key, (r, n) in sorted(cv.accuracy(head, "kind").items()):
             print(f"| {key} | {r} | {n} | {r / n:.1%} |")
+
+
+def margins(engine: Engine) -> None:
+    """The table the ask-back margins in bot/choose.py are read from."""
+    from bot.evaluation import margin_accuracy
+
+    table = margin_accuracy(ROOT / "data", engine.store.lexicon)
+    for head, rows in table.items():
+        print(f"\n| {head} margin below | right | questions | accuracy |\n| ---: | ---: | ---: | ---: |")
+        for upper, (right, n) in sorted(rows.items()):
+            label = f"{upper:.3f}" if upper < 0.2 else "(any larger)"
+            print(f"| {label} | {right} | {n} | {right / n:.0%} |")
 
 
 if __name__ == "__main__":

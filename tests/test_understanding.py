@@ -120,3 +120,21 @@ def test_why_two_counts_differ_is_the_definition(engine: Engine, question: str, 
 def test_how_many_alone_counts_nothing(engine: Engine, question: str):
     answer = engine.ask(question, today=TODAY)
     assert answer.facts == []
+
+
+@pytest.mark.parametrize("question", ["reintegracion", "реинтеграция", "реінтеграція",
+                                      "რეინტეგრაცია", "reintegratie"])
+def test_reintegration_alone_asks_about_the_support(engine: Engine, question: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.status in ("info", "clarify") and answer.facts == []
+    if answer.status == "info":
+        assert answer.topic == "reintegration"
+
+
+@pytest.mark.parametrize("question", ["reintegration rate 2023", "% reintegration",
+                                      "how many got reintegration support"])
+def test_reintegration_with_a_share_count_or_year_is_the_statistic(engine: Engine,
+                                                                    question: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.query is not None and answer.query["kind"] == "reintegration"
+    assert answer.facts and answer.facts[0].indicator.startswith("reintegration")
