@@ -433,12 +433,16 @@ def _answerable(q: ParseResult) -> bool:
     return not isinstance(q, NoMatch | Clarify | AskBack | Help)
 
 
+# The country-rules page and what it rules on: the support after return and the premium.
+_RULED_BY_COUNTRY = frozenset({"country_exceptions", "reintegration", "travel_and_premium"})
+
+
 def _ask_back_topic(info: Info, s: Signals, router: Router) -> ParseResult:
     """Two support topics about as likely: ask which one (the answers are long)."""
     ranked = router.topic(s, s.not_topics).ranked
     if len(ranked) >= 2 and ranked[0][1] - ranked[1][1] < router.topic_ask_back_margin:
-        if s.countries and "country_exceptions" in (ranked[0][0], ranked[1][0]) and (
-                "country_exceptions" not in s.not_topics):
+        pair = {ranked[0][0], ranked[1][0]}
+        if s.countries and "country_exceptions" in pair and pair <= _RULED_BY_COUNTRY:
             # "what help will I get in Moldova?": that country's rule is the answer, whether
             # the help meant is reintegration or the premium; nothing to ask.
             return info.model_copy(update={"topic": "country_exceptions"})
