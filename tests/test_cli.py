@@ -215,10 +215,12 @@ def test_lang_accepts_a_regional_code_and_answers_in_that_language(store_path):
 # --- the console chat at a terminal --------------------------------------------------------
 
 
-def test_ctrl_c_in_chat_ends_it_without_a_traceback(store_path):
+def test_ctrl_c_in_chat_ends_it_without_a_traceback(store_path, tmp_path):
+    # Its own state file: the checkout's var/state.db is shared with every other process.
     chat = subprocess.Popen([sys.executable, "-m", "bot", "chat"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={"PATH": "/usr/bin:/bin", "RETURNBOT_DB_PATH": str(store_path)})
+                            env={"PATH": "/usr/bin:/bin", "RETURNBOT_DB_PATH": str(store_path),
+                                 "RETURNBOT_STATE_PATH": str(tmp_path / "state.db")})
     chat.stdin.write("How many people returned voluntarily in 2023?\n")
     chat.stdin.flush()
     assert "2,952" in chat.stdout.readline()  # it is now waiting for the next line
@@ -233,12 +235,13 @@ def test_ctrl_c_in_chat_ends_it_without_a_traceback(store_path):
 class _Terminal:
     """The chat on a pseudo-terminal, as a person at a keyboard sees it."""
 
-    def __init__(self, store_path):
+    def __init__(self, store_path, state_path):
         self.master, follower = pty.openpty()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "chat"], stdin=follower, stdout=follower,
             stderr=follower, env={"PATH": "/usr/bin:/bin", "TERM": "xterm",
-                                  "RETURNBOT_DB_PATH": str(store_path)})
+                                  "RETURNBOT_DB_PATH": str(store_path),
+                                  "RETURNBOT_STATE_PATH": str(state_path)})
         os.close(follower)
         self.screen = b""
 
@@ -263,8 +266,8 @@ class _Terminal:
         return status
 
 
-def test_chat_at_a_terminal_has_line_editing_and_history(store_path):
-    terminal = _Terminal(store_path)
+def test_chat_at_a_terminal_has_line_editing_and_history(store_path, tmp_path):
+    terminal = _Terminal(store_path, tmp_path / "state.db")
     try:
         terminal.read_until(1, b"> ")
         terminal.type(b"How many people returned voluntarily in 2023?\r")
