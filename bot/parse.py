@@ -402,7 +402,8 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
         check = _fact_check(s, today)
         if check is not None:
             return check
-    if _asks_government_figure(s) and not s.has(*_STAT_KINDS, "profile", "share"):
+    if _asks_government_figure(s) and len(set(s.years)) == 1 and not s.has(
+            *_STAT_KINDS, *_SEVERAL_YEARS, "profile", "share", "rank"):
         # "cifra Oficiului pentru Străini pt 2022": the government's count, never Fedasil's
         # figure or a help page, however the model ranks the words it has not seen.
         return _build("total", s, today, router) or NoMatch()
@@ -433,6 +434,8 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
     return best
 
 
+# Words that ask about more than one year's count ("how did the government count change").
+_SEVERAL_YEARS = ("change", "trend", "chart", "since", "between", "until")
 # Below this confidence a question without a single known word or year is not understood.
 _UNKNOWN_WORDS_CONFIDENCE = 0.6
 _WITHOUT_FIGURES = ("info", "help", "off_topic", "not_held")
