@@ -8,7 +8,10 @@ trained models and says when two choices are too close to pick one (then the bot
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import logging
+import math
 import re
 import sqlite3
 import time
@@ -17,7 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.classify import Model, Prediction, train
+import numpy as np
+import numpy.typing as npt
+
+from bot.classify import Model, Prediction, softmax, train
 from bot.examples import Example
 
 if TYPE_CHECKING:
@@ -25,9 +31,11 @@ if TYPE_CHECKING:
     from bot.parse import Signals
 
 __all__ = ["HEADS", "Choice", "Router", "features", "model_rows", "router_fingerprint",
-           "train_router"]
+           "train_models", "train_router"]
 
 log = logging.getLogger(__name__)
+
+_FORMAT = 2  # the stacked router (1 was three separate models)
 
 HEADS = ("kind", "topic", "language")
 _YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
@@ -104,7 +112,8 @@ class Choice:
 
 
 class Router:
-    """The trained kind, topic and language models."""
+    """The trained kind, topic and language models, stacked into one matrix: a question's
+    features are looked up once and one sum of weight rows scores all three heads."""
 
     # Below these margins between the two best kinds (topics) the bot asks back. Measured on a
     # held-out fold of the bank: under a 5-point margin between kinds, and a 10-point margin
@@ -113,48 +122,118 @@ class Router:
     ask_back_margin = 0.05
     topic_ask_back_margin = 0.10
 
-    def __init__(self, models: dict[str, Model]) -> None:
-        self.models = models
-
-    def choose(self, s: Signals) -> Choice:
-        feats = _features_of(s)
-        return Choice(kind=self.models["kind"].predict(feats),
-                      topic=self.models["topic"].predict(feats),
-                      language=self.models["language"].predict(feats))
-
-    def kind(self, s: Signals, allowed: Iterable[str] | None = None) -> Prediction:
-        return self.models["kind"].predict(_features_of(s), allowed)
-
-    def topic(self, s: Signals) -> Prediction:
-        return self.models["topic"].predict(_features_of(s))
-
-    def language(self, s: Signals) -> Prediction:
-        return self.models["language"].predict(_features_of(s))
-
-    def dumps(self) -> dict[str, bytes]:
-        return {name: model.dumps() for name, model in self.models.items()}
+    def __init__(self, labels: dict[str, tuple[str, ...]], vocab: dict[str, int],
+                 weights: npt.NDArray[np.float32], bias: npt.NDArray[np.float64]) -> None:
+        self.heads = tuple(labels)
+        self._labels = labels
+        self._vocab = vocab
+        self._weights = weights  # per head: its label columns; then per head a "knows" column
+        self._bias = bias
+        self._columns: dict[str, tuple[int, int, int]] = {}
+        start, known = 0, sum(map(len, labels.values()))
+        for name, names in labels.items():
+            self._columns[name] = (start, start + len(names), known)
+            start, known = start + len(names), known + 1
 
     @classmethod
-    def loads(cls, blobs: dict[str, bytes]) -> Router:
-        return cls({name: Model.loads(blob) for name, blob in blobs.items()})
+    def from_models(cls, models: dict[str, Model]) -> Router:
+        """Stack the heads: one vocabulary for all, each head's weight columns side by side,
+        then one column per head that is 1 where the head knows the feature."""
+        heads = sorted(models)
+        vocab: dict[str, int] = {}
+        for name in heads:
+            for feature in models[name].vocab:
+                vocab.setdefault(feature, len(vocab))
+        labels = {name: models[name].labels for name in heads}
+        width = sum(map(len, labels.values())) + len(heads)
+        weights = np.zeros((len(vocab), width), dtype=np.float32)
+        start, known = 0, width - len(heads)
+        for name in heads:
+            model = models[name]
+            rows = np.fromiter((vocab[f] for f in model.vocab), dtype=np.int64,
+                               count=len(model.vocab))
+            order = np.fromiter(model.vocab.values(), dtype=np.int64, count=len(model.vocab))
+            end = start + len(model.labels)
+            weights[rows, start:end] = model.weights[order]
+            weights[rows, known] = 1.0
+            start, known = end, known + 1
+        bias = np.concatenate([models[name].bias.astype(np.float64) for name in heads])
+        return cls(labels, vocab, weights, bias)
+
+    def choose(self, s: Signals) -> Choice:
+        return Choice(kind=self.kind(s), topic=self.topic(s), language=self.language(s))
+
+    def kind(self, s: Signals, allowed: Iterable[str] | None = None) -> Prediction:
+        return self._predict("kind", s, allowed)
+
+    def topic(self, s: Signals, excluded: Iterable[str] = ()) -> Prediction:
+        left_out = set(excluded)
+        return self._predict("topic", s, [t for t in self._labels["topic"] if t not in left_out]
+                             if left_out else None)
+
+    def language(self, s: Signals) -> Prediction:
+        return self._predict("language", s)
+
+    def dumps(self) -> bytes:
+        """The router as bytes (one row of the store's `models` table)."""
+        header = json.dumps({"format": _FORMAT, "labels": self._labels,
+                             "vocab": sorted(self._vocab, key=self._vocab.__getitem__)},
+                            ensure_ascii=False).encode()
+        buf = io.BytesIO()
+        np.save(buf, self._weights, allow_pickle=False)
+        np.save(buf, self._bias, allow_pickle=False)
+        return len(header).to_bytes(4, "big") + header + buf.getvalue()
+
+    @classmethod
+    def loads(cls, data: bytes) -> Router:
+        size = int.from_bytes(data[:4], "big")
+        header = json.loads(data[4:4 + size])
+        if header.get("format") != _FORMAT:
+            raise ValueError(f"router format {header.get('format')} is not {_FORMAT}")
+        buf = io.BytesIO(data[4 + size:])
+        weights = np.load(buf, allow_pickle=False)
+        bias = np.load(buf, allow_pickle=False)
+        labels = {str(k): tuple(v) for k, v in header["labels"].items()}
+        return cls(labels, {f: i for i, f in enumerate(header["vocab"])}, weights, bias)
+
+    def _predict(self, head: str, s: Signals, allowed: Iterable[str] | None = None) -> Prediction:
+        if s.scores is None:
+            s.scores = self._score(_features_of(s))
+        start, end, known = self._columns[head]
+        logits = self._bias[start:end].copy()
+        if s.scores[known] > 0:  # divided by how many features this head knows, as in training
+            logits += s.scores[start:end] / math.sqrt(s.scores[known])
+        return softmax(self._labels[head], logits, allowed)
+
+    def _score(self, feats: list[str]) -> npt.NDArray[np.float64]:
+        index = self._vocab.get
+        rows = list({i for i in map(index, feats) if i is not None})
+        if not rows:
+            return np.zeros(self._weights.shape[1])
+        summed: npt.NDArray[np.float64] = self._weights[rows].sum(axis=0, dtype=np.float64)
+        return summed
 
 
-def train_router(examples: Sequence[Example], lexicon: Lexicon) -> Router:
+def train_models(examples: Sequence[Example], lexicon: Lexicon) -> dict[str, Model]:
     """Train the three models on the bank, reading each question as the parser reads it."""
     from bot.parse import read_signals
 
     feats = [features(read_signals(e.text, lexicon)) for e in examples]
-    return Router({
-        "kind": train(list(zip(feats, (e.kind for e in examples), strict=True))),
+    return {
+        "kind": train(list(zip(feats, (e.kind for e in examples), strict=True)), min_count=2),
         "topic": train([(f, e.topic) for f, e in zip(feats, examples, strict=True)
-                        if e.topic is not None]),
-        "language": train(list(zip(feats, (e.lang for e in examples), strict=True))),
-    })
+                        if e.topic is not None], min_count=2),
+        "language": train(list(zip(feats, (e.lang for e in examples), strict=True)), min_count=2),
+    }
+
+
+def train_router(examples: Sequence[Example], lexicon: Lexicon) -> Router:
+    return Router.from_models(train_models(examples, lexicon))
 
 
 _CODE = ("classify.py", "choose.py", "examples.py", "parse.py", "lexicon.py", "text.py",
          "countries.py", "translit.py", "numbers.py", "scope.py")
-_trained: dict[str, dict[str, bytes]] = {}  # fingerprint → model blobs, for this process
+_trained: dict[str, bytes] = {}  # fingerprint → the router's bytes, for this process
 
 
 def router_fingerprint(data_dir: Path) -> str:
@@ -171,34 +250,35 @@ def router_fingerprint(data_dir: Path) -> str:
 
 
 def model_rows(data_dir: Path, lexicon: Lexicon, previous: Path | None = None) -> list[dict[str, Any]]:
-    """The router's models as rows for the store's `models` table: trained from the bank, or
-    taken from the store being replaced (or an earlier build in this process) when nothing
-    they are trained from has changed, so a staff import does not retrain."""
+    """The router as a row for the store's `models` table: trained from the bank, or taken
+    from the store being replaced (or an earlier build in this process) when nothing it is
+    trained from has changed, so a staff import does not retrain."""
     from bot.examples import load_examples
 
     fingerprint = router_fingerprint(data_dir)
-    blobs = _trained.get(fingerprint) or _stored_models(previous, fingerprint)
-    if blobs is None:
+    blob = _trained.get(fingerprint) or _stored_router(previous, fingerprint)
+    if blob is None:
         started = time.perf_counter()
         examples = load_examples(data_dir)
-        blobs = train_router(examples, lexicon).dumps() if examples else {}
+        if not examples:
+            return []
+        blob = train_router(examples, lexicon).dumps()
         log.info("router trained on %d examples in %.1f s", len(examples),
                  time.perf_counter() - started)
-    _trained[fingerprint] = blobs
-    return [{"name": name, "fingerprint": fingerprint, "data": blob}
-            for name, blob in sorted(blobs.items())]
+    _trained[fingerprint] = blob
+    return [{"name": "router", "fingerprint": fingerprint, "data": blob}]
 
 
-def _stored_models(path: Path | None, fingerprint: str) -> dict[str, bytes] | None:
+def _stored_router(path: Path | None, fingerprint: str) -> bytes | None:
     if path is None or not path.exists():
         return None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = conn.execute("select name, data from models where fingerprint = ?",
-                                (fingerprint,)).fetchall()
+            row = conn.execute("select data from models where name = 'router' and "
+                               "fingerprint = ?", (fingerprint,)).fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return {str(name): bytes(data) for name, data in rows} or None
+    return bytes(row[0]) if row else None

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Model", "Prediction", "train"]
+__all__ = ["Model", "Prediction", "softmax", "train"]
 
 _FORMAT = 1
 
@@ -55,6 +55,21 @@ class Prediction:
         return next((p for name, p in self.ranked if name == label), 0.0)
 
 
+def softmax(labels: Sequence[str], logits: npt.NDArray[np.float64],
+            allowed: Iterable[str] | None = None) -> Prediction:
+    """The labels ranked by probability; `allowed` restricts the ranking to some labels."""
+    wanted = None if allowed is None else set(allowed)
+    keep = list(range(len(labels))) if wanted is None else [
+        i for i, name in enumerate(labels) if name in wanted]
+    if not keep:
+        return Prediction(())
+    chosen = logits[keep]
+    probs = np.exp(chosen - chosen.max())
+    probs /= probs.sum()
+    order = np.argsort(-probs, kind="stable")
+    return Prediction(tuple((labels[keep[i]], float(probs[i])) for i in order))
+
+
 class Model:
     """Weights of a linear model over named features; `predict` never fails on any features."""
 
@@ -67,19 +82,12 @@ class Model:
 
     def predict(self, features: Iterable[str], allowed: Iterable[str] | None = None) -> Prediction:
         """Rank the labels for these features; `allowed` restricts the ranking to some labels."""
-        rows = sorted({self.vocab[f] for f in features if f in self.vocab})
+        index = self.vocab.get
+        rows = list({i for i in map(index, features) if i is not None})
         logits = self.bias.astype(np.float64)
         if rows:
             logits = logits + self.weights[rows].sum(axis=0) / math.sqrt(len(rows))
-        keep = range(len(self.labels)) if allowed is None else [
-            i for i, name in enumerate(self.labels) if name in set(allowed)]
-        if not keep:
-            return Prediction(())
-        chosen = logits[list(keep)]
-        probs = np.exp(chosen - chosen.max())
-        probs /= probs.sum()
-        order = np.argsort(-probs, kind="stable")
-        return Prediction(tuple((self.labels[list(keep)[i]], float(probs[i])) for i in order))
+        return softmax(self.labels, logits, allowed)
 
     def dumps(self) -> bytes:
         """The model as bytes (stored in the store's `models` table)."""

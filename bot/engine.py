@@ -111,7 +111,8 @@ class Engine:
         """
         today = today or date.today()
         self.refresh()
-        parsed, signals = parse(text, self.store.lexicon, today, context, self.store.router)
+        parsed, signals = parse(text, self.store.lexicon, today, context, self.store.router,
+                                self.store.own_rules)
         learned = self.store.router.language(signals) if self.store.router else None
         detected = detect_language(text, signals.votes, signals.words, learned)
         if signals.words < MIN_WORDS and (not signals.votes or previous_lang):

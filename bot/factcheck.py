@@ -105,6 +105,7 @@ def _check_one(store: Store, quantity: _Quantity, claimed: float, year: int | No
     obs = quantity.get(store, year) if year else None
     if obs is None:
         return "cannot_verify", [], None
+    obs = _published_as_claimed(store, obs, claimed)
     published = fact(obs)
     verdict = compare(claimed, obs, store, fraction)
     other = None
@@ -123,6 +124,16 @@ def _check_one(store: Store, quantity: _Quantity, claimed: float, year: int | No
     return verdict, facts, other
 
 
+def _published_as_claimed(store: Store, obs: Observation, claimed: float) -> Observation:
+    """Where sources disagree on a figure (the government's 2015 count: 4,187 and 4,041), the
+    published value the claim matches, so the verdict names the source that printed it."""
+    for other in store.alternatives(obs.indicator, obs.year, obs.series, obs.country,
+                                    obs.profile):
+        if math.isclose(claimed, other.value, abs_tol=1e-6):
+            return other
+    return obs
+
+
 def _number(value: float) -> float | int:
     return int(value) if value == int(value) else round(value, 1)
 
@@ -134,8 +145,10 @@ def _other_definition(store: Store, quantity: _Quantity, claimed: float,
     if quantity.country:
         return None
     for other in _neighbours(store, quantity, year):
-        if compare(claimed, other, store) in ("accurate", "rounded"):
-            return other
+        for value in (other, *store.alternatives(other.indicator, year, other.series,
+                                                 other.country, other.profile)):
+            if compare(claimed, value, store) in ("accurate", "rounded"):
+                return value
     return None
 
 
@@ -151,6 +164,10 @@ def _neighbours(store: Store, quantity: _Quantity, year: int) -> list[Observatio
     profiled = "share_by_profile" if share else "returns_by_profile"
     candidates += [(profiled, "fedasil", p) for p in
                    (None, "asylum_applicant", "rejected_applicant", "irregular_stay")]
+    if share:
+        # Shares lie between 0 and 100: a claimed 60% meeting another quantity's 59% is a
+        # coincidence, not another definition. Only the other series of the same share counts.
+        candidates = candidates[:1]
     found = []
     for indicator, series, profile in candidates:
         if (indicator, series, profile) == (quantity.indicator, quantity.series,

@@ -165,9 +165,11 @@ class Lexicon:
         for i, tok in enumerate(toks):
             if i in taken or len(tok) < 5 or not tok.isalpha() or tok in self.vocabulary:
                 continue
-            best = process.extractOne(tok, self._fuzzy_choices, scorer=fuzz.ratio,
-                                      score_cutoff=84)
+            close = process.extract(tok, self._fuzzy_choices, scorer=fuzz.ratio,
+                                    score_cutoff=84, limit=5)
+            # A typo seldom changes the first letter: "brussels" is not "russes".
+            best = next((name for name, _, _ in close if name[0] == tok[0]), None)
             if best is not None:
                 hits += [Hit(e.category, e.value, e.language, i, i + 1, fuzzy=True)
-                         for e in self._fuzzy_names[best[0]]]
+                         for e in self._fuzzy_names[best]]
         return hits

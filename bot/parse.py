@@ -85,6 +85,10 @@ class Signals:
     votes: Counter[str] = field(default_factory=Counter)
     question_mark: bool = False
     features: list[str] | None = None  # the router's features, once computed (bot/choose.py)
+    scores: Any = None  # the router's summed weight rows, once computed (bot/choose.py)
+    # Support topics that cannot answer this question (the country-rules page for a country
+    # without rules of its own).
+    not_topics: frozenset[str] = frozenset()
 
     def has(self, *categories: str) -> bool:
         return any(c in self.cats for c in categories)
@@ -179,11 +183,19 @@ def _claims_that_look_like_years(s: Signals) -> None:
     """'were there really 2000 returnees in 2021?': in a claim check, a round hundred next to
     a real year is the claimed number, not a second year."""
     if s.has("fact_check") and len(s.years) >= 2:
-        claimed = [y for y in s.years if y % 100 == 0]
+        claimed = [y for y in s.years if y % 100 == 0] or _counted_years(s)
         if claimed and len(claimed) < len(s.years):
             s.claims += [float(y) for y in claimed]
             s.claim_at += [s.toks.index(str(y)) if str(y) in s.toks else 0 for y in claimed]
-            s.years = [y for y in s.years if y % 100 != 0]
+            s.years = [y for y in s.years if y not in claimed]
+
+
+def _counted_years(s: Signals) -> list[int]:
+    """'in 2021 there were 2028 returns': a year-like number right before a word about
+    returning or people is what was counted, not a year."""
+    counted_at = {h.start for h in s.hits if h.category in ("returned", "count")}
+    return [y for y in s.years
+            if str(y) in s.toks and s.toks.index(str(y)) + 1 in counted_at]
 
 
 def _asked_year_is_no_claim(s: Signals) -> None:
@@ -349,12 +361,15 @@ def _to_number(tok: str) -> float:
 
 def parse(
     text: str, lexicon: Lexicon, today: date, context: dict[str, Any] | None = None,
-    router: Router | None = None,
+    router: Router | None = None, own_rules: frozenset[str] | None = None,
 ) -> tuple[ParseResult, Signals]:
     """Parse `text`; `context` is the previous answer's query (for follow-ups); `router`
     chooses the kind and topic (without one, as in a store built without the example bank,
-    the hand-written rules choose)."""
+    the hand-written rules choose); `own_rules` are the countries the country-rules page is
+    about."""
     s = read_signals(text, lexicon)
+    if own_rules is not None and s.countries and not own_rules.intersection(s.countries):
+        s.not_topics = frozenset({"country_exceptions"})
     try:
         return refine(_interpret(s, today, _context(context), router), s, today), s
     except (ValidationError, ValueError, OverflowError):
@@ -468,7 +483,7 @@ def _answerable(q: ParseResult) -> bool:
 
 def _ask_back_topic(info: Info, s: Signals, router: Router) -> ParseResult:
     """Two support topics about as likely: ask which one (the answers are long)."""
-    ranked = router.topic(s).ranked
+    ranked = router.topic(s, s.not_topics).ranked
     if len(ranked) >= 2 and ranked[0][1] - ranked[1][1] < router.topic_ask_back_margin:
         return AskBack(options=(info, info.model_copy(update={"topic": ranked[1][0]})))
     return info
@@ -512,7 +527,7 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
     if kind == "info":
         if s.has("count") and s.has("returned") and _timed(s) and not s.has("topic", "info"):
             return None  # "tsels ramdeni dabrunda?" (how many returned this year) wants a figure
-        return Info(topic=router.topic(s).best, country=_country(s))
+        return Info(topic=router.topic(s, s.not_topics).best, country=_country(s))
     if kind == "help":
         return Help()
     if kind == "not_held":

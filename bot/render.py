@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel import Locale
@@ -99,11 +99,10 @@ class Renderer:
     # Formatting -----------------------------------------------------------------------
 
     def number(self, value: float) -> str:
-        return str(format_decimal(value, locale=self.lang))
+        return _number(value, self.lang)
 
     def percent(self, value: float) -> str:
-        share = Decimal(str(value)) / 100  # Decimal: no 4.4000000000000004%
-        return str(format_percent(share, locale=self.lang, decimal_quantization=False))
+        return _percent(value, self.lang)
 
     def ltr(self, text: str) -> str:
         """Isolate a left-to-right run (number, URL) inside right-to-left text, so that signs,
@@ -131,12 +130,7 @@ class Renderer:
     def date(self, published: str | None) -> str:
         if not published:
             return self._("undated")
-        parts = [int(p) for p in published.split("-")]
-        if len(parts) == 3:
-            return str(format_date(date(*parts), format="long", locale=self.lang))
-        if len(parts) == 2:
-            return str(format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=self.lang))
-        return str(parts[0])
+        return _date(published, self.lang)
 
     def source(self, f: Fact) -> str:
         if f.source is None:
@@ -723,6 +717,13 @@ class Renderer:
             return self._("Information on the return programme: call Fedasil or see "
                           "https://www.voluntaryreturn.be")
         text = f"{topic.summary}\n\n{topic.text}"
+        country = r.details.get("country")
+        if isinstance(country, str) and country in topic.countries:
+            # "will they help me start a business back in Georgia?": Georgia's rule first.
+            name = self.country(country).casefold()
+            own = [line for line in topic.text.splitlines() if name in line.casefold()]
+            if own:
+                text = "\n".join(own) + "\n\n" + text
         if topic.sources:
             src = topic.sources[0]
             text += "\n\n" + self._("Source: %(publisher)s, %(url)s (information as of %(date)s)") % {
@@ -777,3 +778,26 @@ class Renderer:
         names = ", ".join(self.country(c) for c in countries)
         return self._("“%(term)s” can mean several countries: %(names)s. Which one do you "
                       "mean?") % {"term": term, "names": names}
+
+
+# Babel's formatting is the slowest step of rendering; the store holds a few hundred figures
+# and dates, so each is formatted once per language.
+@lru_cache(maxsize=8192)
+def _number(value: float, lang: str) -> str:
+    return str(format_decimal(value, locale=lang))
+
+
+@lru_cache(maxsize=8192)
+def _percent(value: float, lang: str) -> str:
+    share = Decimal(str(value)) / 100  # Decimal: no 4.4000000000000004%
+    return str(format_percent(share, locale=lang, decimal_quantization=False))
+
+
+@lru_cache(maxsize=4096)
+def _date(published: str, lang: str) -> str:
+    parts = [int(p) for p in published.split("-")]
+    if len(parts) == 3:
+        return str(format_date(date(*parts), format="long", locale=lang))
+    if len(parts) == 2:
+        return str(format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=lang))
+    return str(parts[0])

@@ -119,6 +119,7 @@ class Store:
                 self._periods[(obs.indicator, obs.series, obs.year, r["period"])].append(obs)
                 continue
             self._by_key[(obs.indicator, obs.series, obs.country, obs.profile)][obs.year].append(obs)
+        self._year_span = self._find_year_span()
         self.lexicon = Lexicon(
             [(r[0], "country", r[1], r[2])
              for r in conn.execute("select alias, country, language from aliases")]
@@ -201,6 +202,9 @@ class Store:
 
     def year_span(self) -> tuple[int, int] | None:
         """The first and last year any annual figure was published for."""
+        return self._year_span  # asked on every answer; the store never changes once loaded
+
+    def _find_year_span(self) -> tuple[int, int] | None:
         years = [y for by_year in self._by_key.values() for y, obs in by_year.items() if obs]
         return (min(years), max(years)) if years else None
 
@@ -215,6 +219,12 @@ class Store:
         return sorted(out, key=lambda o: o.year, reverse=True)
 
     # Support information -----------------------------------------------------------------
+
+    @property
+    def own_rules(self) -> frozenset[str]:
+        """The countries with rules of their own (the country-rules page names them)."""
+        page = self._content.get(("country_exceptions", "en"))
+        return frozenset(page.countries) if page else frozenset()
 
     def topic(self, topic: str, language: str) -> ContentTopic | None:
         """A topic in `language`, else in English."""
@@ -255,10 +265,10 @@ class Store:
 
 def _router(conn: sqlite3.Connection) -> Router | None:
     """The trained kind/topic/language models, or None in a store built without a bank."""
-    blobs = {str(r[0]): bytes(r[1]) for r in conn.execute("select name, data from models")}
-    if not blobs:
+    row = conn.execute("select data from models where name = 'router'").fetchone()
+    if row is None:
         return None
     try:
-        return Router.loads(blobs)
+        return Router.loads(bytes(row[0]))
     except (ValueError, KeyError, OSError) as e:
         raise StoreError(f"the store's trained models cannot be read: {e}") from e

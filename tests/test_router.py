@@ -90,7 +90,7 @@ def test_cross_validated_choice_holds_on_questions_it_was_not_trained_on(engine:
 
 def test_the_store_carries_the_trained_router(engine: Engine):
     assert isinstance(engine.store.router, Router)
-    assert set(engine.store.router.models) == {"kind", "topic", "language"}
+    assert set(engine.store.router.heads) == {"kind", "topic", "language"}
 
 
 def test_a_rebuild_with_an_unchanged_bank_reuses_the_trained_models(tmp_path, engine):

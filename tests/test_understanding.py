@@ -1,0 +1,99 @@
+"""Causes found by the second blind set (tests/dev/): each fixed where it arises, and checked
+here through the real engine on the real store, in several languages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.engine import Engine
+
+TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("after i go back to georgia will they help me find job or some training", "en"),
+    ("Mein Klient aus Georgien will einen kleinen Laden eröffnen, welche Hilfe gibt es?", "de"),
+    ("ma cliente moldave, elle touche encore la prime de retour ?", "fr"),
+    ("ra daxmarebas mivigeb saqartveloshi dabrunebis mere? biznesis gaxsna minda", "ka"),
+])
+def test_a_country_with_its_own_rules_gets_its_rule_first(engine: Engine, question: str,
+                                                           lang: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.status == "info" and answer.topic == "country_exceptions"
+    assert answer.language == lang
+    first_line = answer.text.splitlines()[0]
+    country = answer.query and answer.query.get("country")
+    assert country in ("GE", "MD")
+    page = engine.store.topic("country_exceptions", lang)
+    assert page is not None and first_line in page.text  # the country's own line, verbatim
+    assert first_line != page.summary
+
+
+@pytest.mark.parametrize("question", [
+    "dadut li mne deneg na svoe delo esli vernus v Rossiyu?",
+    "my client wants to go back to Cameroon, can they help him open a shop there?",
+    "mon client retourne au Sénégal, il peut avoir de l'aide pour ouvrir un commerce ?",
+])
+def test_the_country_rules_page_is_never_chosen_for_a_country_without_rules(engine: Engine,
+                                                                           question: str):
+    answer = engine.ask(question, today=TODAY)
+    offered = [answer.topic] + [a.query.get("topic") for a in answer.actions
+                                if a.query and a.query.get("kind") == "info"]
+    assert "country_exceptions" not in offered
+    assert answer.topic == "reintegration" or "reintegration" in offered
+
+
+@pytest.mark.parametrize("question, verdict, value", [
+    ("the minister said that in 2021 there were 2028 voluntary returns, right?", "accurate", 2028),
+    ("Міністр заявив, що у 2021 році було 2028 добровільних повернень. Правда?", "accurate", 2028),
+    ("le ministre affirme qu'en 2021 il y a eu 2028 retours volontaires, c'est vrai ?",
+     "accurate", 2028),
+])
+def test_a_year_like_number_before_returns_is_the_claim(engine: Engine, question: str,
+                                                         verdict: str, value: int):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.verdict == verdict
+    assert answer.query is not None and answer.query["year"] == 2021
+    assert answer.facts[0].value == value and answer.facts[0].series == "government"
+
+
+@pytest.mark.parametrize("question, verdict, published", [
+    # The government's 2015 count was published as 4,187 and as 4,041: a claim of either
+    # names the source that printed it.
+    ("Die Zahl von 4.041 Rückkehrern laut Regierung für 2015, stimmt die?", "accurate", 4041),
+    ("Is it true that 1956 people returned with Fedasil in 2020?", "other_definition", 1847),
+])
+def test_a_claim_matching_one_of_two_disagreeing_sources(engine: Engine, question: str,
+                                                         verdict: str, published: int):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.verdict == verdict
+    assert answer.facts[0].value == published
+
+
+def test_a_share_is_not_another_definition_of_a_different_share(engine: Engine):
+    # 60% is no published reintegration share for 2023 (70%); another 2023 share being near
+    # 60% is a coincidence, not another definition.
+    answer = engine.ask("is it true that 60% got reintegration support in 2023?", today=TODAY)
+    assert answer.verdict == "inaccurate"
+    assert answer.facts[0].value == 70
+
+
+@pytest.mark.parametrize("question", [
+    "best kebab near brussels north station",
+    "quel temps fait-il à liège demain",
+    "cel mai bun restaurant din bucuresti",
+])
+def test_places_and_food_are_not_support_questions(engine: Engine, question: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.status == "not_understood" and not answer.facts
+
+
+@pytest.mark.parametrize("question, country", [
+    ("how many went back to Brazl in 2023", "BR"),
+    ("returns to Gorgia 2022", "GE"),
+])
+def test_country_typos_still_match(engine: Engine, question: str, country: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.query is not None and answer.query.get("country") == country
