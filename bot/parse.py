@@ -213,9 +213,10 @@ _SINCE_AFTER_YEAR = frozenset({"ka", "tr", "ro"})
 
 
 def _drop_this_year_after_a_year(s: Signals) -> None:
-    """Georgian "წელს" alone is "this year", but "2023 წელს" is "in 2023"."""
+    """Georgian "წელს" alone is "this year", but "2023 წელს" is "in 2023" (and "1850 წელს"
+    a year asked about)."""
     kept = [h for h in s.cats.get("this_year", [])
-            if not (h.start > 0 and _YEAR.match(s.toks[h.start - 1]))]
+            if not (h.start > 0 and s.toks[h.start - 1].isdigit())]
     if kept:
         s.cats["this_year"] = kept
     else:

@@ -335,3 +335,26 @@ def test_detention_centres_are_not_held(engine, question):
     assert answer.query is not None
     assert (answer.query["kind"], answer.query["quantity"]) == ("not_held", "detention")
     assert answer.facts == [] and answer.status == "no_data"
+
+
+@pytest.mark.parametrize("question", [
+    "How many returned in the first half of 2016?",
+    "Wie viele kehrten in der ersten Hälfte 2016 zurück?",
+    "Câți s-au întors în prima jumătate a anului 2016?",
+])
+def test_half_inside_a_period_is_the_period_not_a_claim(engine, question):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.query is not None
+    assert (answer.query["kind"], answer.query.get("period")) == ("total", "H1")
+    assert answer.facts[0].value == 2050
+
+
+def test_a_georgian_year_word_after_an_unknown_year_is_that_year(engine):
+    answer = engine.ask("1850 წელს რამდენი ადამიანი დაბრუნდა?", today=TODAY)
+    assert answer.query is not None
+    assert answer.query["year"] == 1850 and answer.facts == []
+
+
+def test_two_and_a_half_years_is_no_claimed_number(engine):
+    answer = engine.ask("Is it true that returns rose two and a half years ago?", today=TODAY)
+    assert answer.query is None or answer.query.get("claimed") != 2.5
