@@ -349,8 +349,10 @@ def _add_worded(s: Signals, n: Number) -> None:
     if n.year:
         s.years.append(int(n.value))
         return
-    _add_claim(s, n.value, n.start, n.end in _percent_positions(s) or (
-        n.end < len(s.toks) and s.toks[n.end] == "%"))
+    # "neunundsiebzig Prozent", "seventy-nine percent": a percent word right after the words.
+    percent_words = {h.start for h in s.cats.get("percent", [])} | {
+        i for i, tok in enumerate(s.toks) if tok == "%"}
+    _add_claim(s, n.value, n.start, n.end in percent_words)
 
 
 def _to_number(tok: str) -> float:

@@ -358,3 +358,15 @@ def test_a_georgian_year_word_after_an_unknown_year_is_that_year(engine):
 def test_two_and_a_half_years_is_no_claimed_number(engine):
     answer = engine.ask("Is it true that returns rose two and a half years ago?", today=TODAY)
     assert answer.query is None or answer.query.get("claimed") != 2.5
+
+
+@pytest.mark.parametrize("question", [
+    "Is it true that seventy-nine percent got reintegration support last year?",
+    "Stimmt es, dass letztes Jahr neunundsiebzig Prozent Reintegrationshilfe bekamen?",
+])
+def test_a_spelled_out_number_with_a_percent_word_is_a_percentage(engine, question):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.query is not None
+    assert (answer.query["kind"], answer.query["indicator"], answer.query["claimed"],
+            answer.query["percent"]) == ("fact_check", "reintegration_share", 79, True)
+    assert answer.verdict == "accurate"
