@@ -7,6 +7,7 @@ which is also how inflected languages (ru, uk, ka, tr…) are handled.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from bot.text import tokens
 __all__ = ["Hit", "Lexicon", "cue_rows"]
 
 _MIN_STEM = 3
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 # Languages whose country names inflect: every alias also matches with any ending.
 INFLECTED = {"ru", "uk", "ka", "tr", "ro", "ar"}
 
@@ -167,8 +169,10 @@ class Lexicon:
                 continue
             close = process.extract(tok, self._fuzzy_choices, scorer=fuzz.ratio,
                                     score_cutoff=84, limit=5)
-            # A typo seldom changes the first letter: "brussels" is not "russes".
-            best = next((name for name, _, _ in close if name[0] == tok[0]), None)
+            # A typo seldom changes the first letter: "brussels" is not "russes" (Arabic
+            # words carry prefix letters: "عالبرازيل").
+            best = next((name for name, _, _ in close
+                         if name[0] == tok[0] or _ARABIC.match(tok)), None)
             if best is not None:
                 hits += [Hit(e.category, e.value, e.language, i, i + 1, fuzzy=True)
                          for e in self._fuzzy_names[best]]

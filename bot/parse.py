@@ -239,7 +239,8 @@ def _drop_since_without_year(s: Signals) -> None:
 
 _ARABIC_LETTER = re.compile(r"^[\u0600-\u06ff]")
 # Conjunctions, prepositions and the article written onto the word: "وللعراق" = "and to Iraq".
-_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+# "عال" is spoken Arabic's "على ال" (to the): "رجع عالبرازيل".
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "عال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
 def _detach_arabic(tok: str, lexicon: Lexicon) -> str:
@@ -413,6 +414,10 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
     if not s.hits and not s.years and ranked.confidence < _UNKNOWN_WORDS_CONFIDENCE:
         return NoMatch()  # no word the bot knows, and the model is unsure: "{0} {1} {__class__}"
     built: list[tuple[ParseResult, float]] = []
+    if s.has("why") and s.has("government") and not _asks_government_figure(s):
+        # "why do Fedasil and the Immigration Office give different totals?", "the minister
+        # says 3,107: where does the difference come from?": what the two counts mean.
+        return _definition(s, today)
     if is_claim(s) and ranked.best != "definition":
         # The rules found a number stated as a claim ("is it true that 155 left under Dublin
         # in 2023?"): it is checked as the quantity the model read, never answered as that
@@ -488,6 +493,11 @@ def _ask_back_topic(info: Info, s: Signals, router: Router) -> ParseResult:
     """Two support topics about as likely: ask which one (the answers are long)."""
     ranked = router.topic(s, s.not_topics).ranked
     if len(ranked) >= 2 and ranked[0][1] - ranked[1][1] < router.topic_ask_back_margin:
+        if s.countries and "country_exceptions" in (ranked[0][0], ranked[1][0]) and (
+                "country_exceptions" not in s.not_topics):
+            # "what help will I get in Moldova?": that country's rule is the answer, whether
+            # the help meant is reintegration or the premium; nothing to ask.
+            return info.model_copy(update={"topic": "country_exceptions"})
         return AskBack(options=(info, info.model_copy(update={"topic": ranked[1][0]})))
     return info
 
@@ -500,8 +510,10 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
     wants_count = s.has("count") and not s.has("share")
     measure: Measure = "count" if wants_count else "share"
     if kind in ("total", "by_country"):
-        if not (_timed(s) or s.has("count", "returned", "government")):
-            return None  # a number of returns needs a word about returning, counting or time
+        if not (_timed(s) or s.has("returned", "government") or s.countries):
+            # A number of returns needs a word about returning, a time or a country: "how
+            # many how many…" alone counts nothing.
+            return None
         if s.has("minors") and not s.countries:
             # "hoeveel NBMV keerden terug in 2016": the minors' count, never the total.
             return _known_kind({"kind": "unaccompanied_minors", "year": year})

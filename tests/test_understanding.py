@@ -97,3 +97,26 @@ def test_places_and_food_are_not_support_questions(engine: Engine, question: str
 def test_country_typos_still_match(engine: Engine, question: str, country: str):
     answer = engine.ask(question, today=TODAY)
     assert answer.query is not None and answer.query.get("country") == country
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("Why do Fedasil and the Immigration Office end up with different totals for the same year?",
+     "en"),
+    ("Pourquoi Fedasil et l'Office des étrangers ne publient-ils pas le même nombre de retours "
+     "volontaires ?", "fr"),
+    ("De staatssecretaris zegt dat in 2023 3107 mensen vrijwillig vertrokken, Fedasil spreekt van "
+     "minder. Waar komt dat verschil vandaan?", "nl"),
+    ("Warum nennt die Regierung eine andere Zahl als Fedasil?", "de"),
+])
+def test_why_two_counts_differ_is_the_definition(engine: Engine, question: str, lang: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.status == "answered" and answer.language == lang
+    assert answer.query is not None and answer.query["kind"] == "definition"
+    assert answer.verdict is None
+
+
+@pytest.mark.parametrize("question", ["how many how many how many", "how many?", "hoeveel?",
+                                      "combien ?", "total"])
+def test_how_many_alone_counts_nothing(engine: Engine, question: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.facts == []
