@@ -362,7 +362,7 @@ def test_two_and_a_half_years_is_no_claimed_number(engine):
 
 @pytest.mark.parametrize("question", [
     "Is it true that seventy-nine percent got reintegration support last year?",
-    "Stimmt es, dass letztes Jahr neunundsiebzig Prozent Reintegrationshilfe bekamen?",
+    "Est-il vrai que soixante-dix-neuf pour cent ont reçu une aide à la réintégration l'an dernier ?",
 ])
 def test_a_spelled_out_number_with_a_percent_word_is_a_percentage(engine, question):
     answer = engine.ask(question, today=TODAY)
