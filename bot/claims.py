@@ -62,6 +62,8 @@ def claim_is_percent(s: Signals, index: int) -> bool:
     if index >= len(s.claim_at):
         return s.percent_claim
     at = s.claim_at[index]
+    if at in s.percent_at:  # "79%", "79 procent", "yüzde 79", "half" (bot/parse.py)
+        return True
     if at < len(s.toks) and s.toks[at].endswith("%"):
         return True
     return at + 1 < len(s.toks) and s.toks[at + 1] in _PERCENT_WORDS
@@ -96,6 +98,7 @@ def fact_check(s: Signals, default_year: int | None) -> FactCheck:
     return FactCheck(
         claimed=claimed, year=year, country=s.countries[0] if s.countries else None,
         indicator=indicator, profile=profile, percent=percent, parts=tuple(parts),
+        fraction=bool(s.claim_at) and s.claim_at[0] in s.fraction_at,
         series="government" if s.has("government") and indicator == "returns_total"
         else "fedasil")
 

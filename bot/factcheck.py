@@ -46,13 +46,14 @@ class _Quantity:
         return store.get(self.indicator, year, self.series, self.country, self.profile)
 
 
-def compare(claimed: float, obs: Observation, store: Store) -> Verdict:
-    """How a claimed value stands against a published one (see the module docstring)."""
+def compare(claimed: float, obs: Observation, store: Store, fraction: bool = False) -> Verdict:
+    """How a claimed value stands against a published one (see the module docstring); a
+    fraction ("half", "three quarters") has no digits to round to: within the tolerance."""
     if math.isclose(claimed, obs.value, abs_tol=1e-6):
         return "accurate"
     step = precision_step(claimed)
     rounds = math.floor(obs.value / step + 0.5) * step
-    if obs.value and math.isclose(rounds, claimed) and (
+    if obs.value and (fraction or math.isclose(rounds, claimed)) and (
             abs(claimed - obs.value) / obs.value <= TOLERANCE):
         return "rounded"
     published_rounded = any(
@@ -75,7 +76,7 @@ def check(q: FactCheck, store: Store, today: date) -> Result:
         return Result(q, "no_data", "fact_check", [], details={
             "year": year, "verdict": "cannot_verify", "claimed": q.claimed, "other": None,
             "parts": [], "years": [], "percent": q.percent, "mismatch": True})
-    verdict, facts, other = _check_one(store, quantity, q.claimed, year)
+    verdict, facts, other = _check_one(store, quantity, q.claimed, year, q.fraction)
     if quantity.profile != q.profile:
         q = q.model_copy(update={"profile": quantity.profile})
     parts: list[dict[str, Any]] = []
@@ -97,8 +98,8 @@ def check(q: FactCheck, store: Store, today: date) -> Result:
         "percent": q.percent})
 
 
-def _check_one(store: Store, quantity: _Quantity, claimed: float,
-               year: int | None) -> tuple[Verdict, list[Fact], Fact | None]:
+def _check_one(store: Store, quantity: _Quantity, claimed: float, year: int | None,
+               fraction: bool = False) -> tuple[Verdict, list[Fact], Fact | None]:
     """The verdict on one claim, the facts it states (published value, difference, the other
     count it matches) and that other count."""
     obs = quantity.get(store, year) if year else None
@@ -106,7 +107,7 @@ def _check_one(store: Store, quantity: _Quantity, claimed: float,
         return "cannot_verify", [], None
     obs = _published_as_claimed(store, obs, claimed)
     published = fact(obs)
-    verdict = compare(claimed, obs, store)
+    verdict = compare(claimed, obs, store, fraction)
     other = None
     if verdict == "inaccurate":
         match = _other_definition(store, quantity, claimed, obs.year)

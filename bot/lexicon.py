@@ -44,7 +44,7 @@ def cue_rows(data_dir: Path) -> Iterator[dict[str, str]]:
             # kept as its own key so that separate additions merge cleanly.
             name = str(name).split("@", 1)[0]
             category, _, value = name.partition("_") if name.startswith(
-                ("profile_", "topic_", "number_", "notheld_", "period_")) else (name, "", "")
+                ("profile_", "topic_", "number_", "notheld_", "period_", "fraction_")) else (name, "", "")
             for phrase in phrases or []:
                 key = phrase_key(str(phrase)) if str(phrase) != "%" else "%"
                 if key:

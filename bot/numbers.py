@@ -23,7 +23,7 @@ from bot.text import normalize
 __all__ = ["Number", "NumberWords", "number_rows", "precision_step"]
 
 CATEGORY = "number_word"
-_ROLES = ("add", "hundred", "scale", "joiner", "fused", "alone")
+_ROLES = ("add", "hundred", "scale", "joiner", "fused", "alone", "half")
 _YEAR = re.compile(r"^(19[89]\d|20[0-3]\d)$")
 _DIGITS = re.compile(r"^(\d+)(?:[.,](\d+))?$")
 _GLUED = re.compile(r"^(\d+(?:[.,]\d+)?)([^\W\d_]+)$")  # "3k", "4mil", "2,5тыс"
@@ -65,9 +65,9 @@ def number_rows(lang: str, block: dict[str, Any] | None) -> Iterator[dict[str, s
     for role in ("add", "scale"):
         for word, value in (block.get(role) or {}).items():
             yield _row(str(word), f"{role}:{float(value):g}", lang)
-    for role in ("hundred", "joiner"):
+    for role, value in (("hundred", 100), ("joiner", 0), ("half", 0.5)):
         for word in block.get(role) or []:
-            yield _row(str(word), f"{role}:{100 if role == 'hundred' else 0}", lang)
+            yield _row(str(word), f"{role}:{value:g}", lang)
     for word, value in (block.get("alone") or {}).items():
         yield _row(str(word), f"alone:{float(value):g}", lang)
     if block.get("fused"):
@@ -195,9 +195,11 @@ class NumberWords:
         value = _value(words)
         adds = sum(w.role == "add" for w in words)
         big = any(w.role in ("scale", "hundred") for w in words)
-        if value is None or not adds or (value < 100 and not big and adds < 2):
+        halves = any(w.role == "half" for w in words)
+        if value is None or not adds or (value < 100 and not big and adds < 2) or (
+                halves and not any(w.role == "scale" for w in words)):
             # "five countries" is the parser's business ("quatre-vingt-dix" is a number);
-            # "thousands of people" is no claim.
+            # "thousands of people" is no claim; "two and a half years" is no count.
             return None
         is_year = value in _YEARS and value % 100 != 0 and value == int(value)
         return Number(value, i, end, year=is_year)
@@ -235,6 +237,8 @@ def _value(words: Sequence[_Word]) -> float | None:
                 group += w.value
         elif w.role == "hundred":
             group = (group or 1) * w.value
+        elif w.role == "half":
+            group, total = _add_half(words, w, group, total)
         elif w.role == "scale":
             if last is not None and last.role == "scale":
                 return None  # "mil millones" and the like: not a claim we read
@@ -242,6 +246,20 @@ def _value(words: Sequence[_Word]) -> float | None:
             group = 0
         last = w
     return total + group if last is not None else None
+
+
+def _add_half(words: Sequence[_Word], half: _Word, group: float,
+              total: float) -> tuple[float, float]:
+    """'three and a half (thousand)' adds a half to the three; 'trei mii și jumătate' adds
+    half of the thousand before it. The article of "and a half" is no one."""
+    at = words.index(half)
+    if at >= 2 and words[at - 1].role == "add" and words[at - 1].value == 1 and (
+            words[at - 2].role == "joiner") and group > 1:
+        group -= 1
+    if group:
+        return group + half.value, total
+    scales = [w.value for w in words[:at] if w.role == "scale"]
+    return group, total + half.value * (scales[-1] if scales else 1)
 
 
 @lru_cache(maxsize=4096)

@@ -76,6 +76,8 @@ class Signals:
     claims: list[float] = field(default_factory=list)
     claim_at: list[int] = field(default_factory=list)  # the token where each claim starts
     percent_claim: bool = False
+    percent_at: set[int] = field(default_factory=set)  # tokens of claims that are percentages
+    fraction_at: set[int] = field(default_factory=set)  # … stated as a fraction ("half")
     top_n: int | None = None
     # A number a year word marks as a year nobody published for ("in 1850", "عام 99999"):
     # an asked year (bot/scope.py), never a claimed number.
@@ -124,6 +126,7 @@ def read_signals(text: str, lexicon: Lexicon) -> Signals:
             voted.add((h.language, h.start, h.end))
             s.votes[h.language] += h.end - h.start
     _drop_foreign_topic_words(s)
+    _drop_this_year_after_a_year(s)
     _read_countries(s)
     _read_numbers(s, lexicon.numbers)
     _drop_since_without_year(s)
@@ -209,6 +212,17 @@ def _asked_year_is_no_claim(s: Signals) -> None:
 _SINCE_AFTER_YEAR = frozenset({"ka", "tr", "ro"})
 
 
+def _drop_this_year_after_a_year(s: Signals) -> None:
+    """Georgian "წელს" alone is "this year", but "2023 წელს" is "in 2023" (and "1850 წელს"
+    a year asked about)."""
+    kept = [h for h in s.cats.get("this_year", [])
+            if not (h.start > 0 and s.toks[h.start - 1].isdigit())]
+    if kept:
+        s.cats["this_year"] = kept
+    else:
+        s.cats.pop("this_year", None)
+
+
 def _drop_since_without_year(s: Signals) -> None:
     """'from' / 'ab' / 'vanaf' mean 'since' only before a year ('returned from Belgium'), and
     never right after a part of a year: "النصف الأول من 2016" is the first half *of* 2016."""
@@ -278,6 +292,7 @@ def _read_numbers(s: Signals, number_words: NumberWords) -> None:
     worded = {n.start: n for n in number_words.read(s.toks, [lang for lang, _ in
                                                             s.votes.most_common()])}
     inside = {i for n in worded.values() for i in range(n.start + 1, n.end)}
+    percent_next = _percent_positions(s)
     for i, tok in enumerate(s.toks):
         if i in worded:  # "4 mil", "drieduizend": one number of its own magnitude
             _add_worded(s, worded[i])
@@ -291,20 +306,54 @@ def _read_numbers(s: Signals, number_words: NumberWords) -> None:
             if (i in rank_ends or i + 1 in rank_starts) and value <= 20:
                 s.top_n = int(value)
             elif value is not None:
-                s.claims.append(value)
-                s.claim_at.append(i)
-                s.percent_claim = s.percent_claim or tok.endswith("%") or (
-                    i + 1 < len(s.toks) and s.toks[i + 1] in ("%", "percent", "procent", "pct"))
+                _add_claim(s, value, i, tok.endswith("%") or i in percent_next)
+    _add_fractions(s, {i for n in worded.values() for i in range(n.start, n.end)})
+
+
+def _percent_positions(s: Signals) -> set[int]:
+    """Where a number is a percentage by a word next to it: before the word ("79 procent",
+    "79 في المئة"), or after it where no number stands before it ("yüzde 79")."""
+    found: set[int] = set()
+    for h in s.cats.get("percent", []):
+        before = h.start > 0 and _NUMBER.match(s.toks[h.start - 1]) is not None
+        found.add(h.start - 1 if before else h.end)
+    return found
+
+
+def _add_claim(s: Signals, value: float, at: int, percent: bool) -> None:
+    s.claims.append(value)
+    s.claim_at.append(at)
+    if percent:
+        s.percent_at.add(at)
+        s.percent_claim = True
+
+
+def _add_fractions(s: Signals, worded: set[int]) -> None:
+    """'half of the returnees were families': a fraction is a percentage claim, unless it is
+    part of a period ("first half of 2016"), of a number ("three and a half thousand") or of
+    a longer fraction ("two thirds" holds "thirds"). Claims stay in the order written."""
+    taken = worded | {i for h in s.cats.get("period", []) for i in range(h.start, h.end)}
+    fractions = s.cats.get("fraction", [])
+    for h in fractions:
+        if taken & set(range(h.start, h.end)) or h.start in s.claim_at or any(
+                o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+                for o in fractions):
+            continue
+        _add_claim(s, float(h.value), h.start, percent=True)
+        s.fraction_at.add(h.start)
+    order = sorted(range(len(s.claims)), key=lambda j: s.claim_at[j])
+    s.claims = [s.claims[j] for j in order]
+    s.claim_at = [s.claim_at[j] for j in order]
 
 
 def _add_worded(s: Signals, n: Number) -> None:
     if n.year:
         s.years.append(int(n.value))
         return
-    s.claims.append(n.value)
-    s.claim_at.append(n.start)
-    s.percent_claim = s.percent_claim or (n.end < len(s.toks) and s.toks[n.end] in (
-        "%", "percent", "procent", "pct"))
+    # "neunundsiebzig Prozent", "seventy-nine percent": a percent word right after the words.
+    percent_words = {h.start for h in s.cats.get("percent", [])} | {
+        i for i, tok in enumerate(s.toks) if tok == "%"}
+    _add_claim(s, n.value, n.start, n.end in percent_words)
 
 
 def _to_number(tok: str) -> float:
@@ -376,6 +425,11 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
         check = _fact_check(s, today)
         if check is not None:
             return check
+    if _asks_government_figure(s) and len(set(s.years)) == 1 and not s.has(
+            *_STAT_KINDS, *_SEVERAL_YEARS, "profile", "share", "rank"):
+        # "cifra Oficiului pentru Străini pt 2022": the government's count, never Fedasil's
+        # figure or a help page, however the model ranks the words it has not seen.
+        return _build("total", s, today, router) or NoMatch()
     for kind, p in ranked.ranked:
         query = _build(kind, s, today, router)
         # Compared as they will be answered: a count "since 2015" is the series since 2015,
@@ -403,6 +457,8 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
     return best
 
 
+# Words that ask about more than one year's count ("how did the government count change").
+_SEVERAL_YEARS = ("change", "trend", "chart", "since", "between", "until")
 # Below this confidence a question without a single known word or year is not understood.
 _UNKNOWN_WORDS_CONFIDENCE = 0.6
 _WITHOUT_FIGURES = ("info", "help", "off_topic", "not_held")
@@ -462,6 +518,9 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
             # A number of returns needs a word about returning, a time or a country: "how
             # many how many…" alone counts nothing.
             return None
+        if s.has("minors") and not s.countries:
+            # "hoeveel NBMV keerden terug in 2016": the minors' count, never the total.
+            return _known_kind({"kind": "unaccompanied_minors", "year": year})
         if s.countries:
             return ByCountry(year=year, country=s.countries[0], series=series)
         return Total(year=year, series=series)
@@ -487,6 +546,8 @@ def _build(kind: str, s: Signals, today: date, router: Router) -> ParseResult | 
     if kind == "definition":
         return _definition(s, today) if not _asks_government_figure(s) else None
     if kind == "info":
+        if s.has("count") and s.has("returned") and _timed(s) and not s.has("topic", "info"):
+            return None  # "tsels ramdeni dabrunda?" (how many returned this year) wants a figure
         return Info(topic=router.topic(s, s.not_topics).best, country=_country(s))
     if kind == "help":
         return Help()

@@ -33,7 +33,8 @@ Period = Literal["year", "H1", "H2", "Q1", "Q2", "Q3", "Q4", "M01", "M02", "M03"
                  "M06", "M07", "M08", "M09", "M10", "M11", "M12"]
 # Quantities people ask about that the store does not hold (publishers: data/not_held.yaml).
 Quantity = Literal["asylum_applications", "forced_returns", "work_permits", "visas",
-                   "regularisations", "population", "exchange_rates", "reception"]
+                   "regularisations", "population", "exchange_rates", "reception",
+                   "detention"]
 
 __all__ = [
     "AskBack", "ByCountry", "ByProfile", "Change", "ClaimIndicator", "ClaimPart", "Clarify",
@@ -172,6 +173,9 @@ class FactCheck(_YearQuery):
     profile: Profile | None = None
     percent: bool = False
     parts: tuple[ClaimPart, ...] = ()
+    # Stated as a fraction ("half", "a third"): a share as precise as the fraction, checked
+    # within the rounding tolerance rather than to the digit.
+    fraction: bool = False
 
 
 class Definition(_Base):

@@ -457,6 +457,7 @@ class Renderer:
             "population": self._("the population"),
             "exchange_rates": self._("exchange rates"),
             "reception": self._("people in reception (asylum reception network)"),
+            "detention": self._("people in detention (closed centres)"),
         }
         return names.get(quantity, quantity)
 

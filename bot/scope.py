@@ -101,7 +101,8 @@ def asked_year_at(s: Signals) -> int | None:
     in_phrases = {i for h in s.hits if h.category not in ("country", "year_marker")
                   for i in range(h.start, h.end)}
     for i, tok in enumerate(s.toks):
-        if _DIGITS.match(tok) and i not in in_phrases and (
+        # ("vorig jaar 79 procent": 79 is a percentage, never the year 79)
+        if _DIGITS.match(tok) and i not in in_phrases and i not in s.percent_at and (
                 i in marker_ends or i + 1 in after_starts):
             return i
     return None
