@@ -140,14 +140,18 @@ def _number(value: float) -> float | int:
 
 def _other_definition(store: Store, quantity: _Quantity, claimed: float,
                       year: int) -> Observation | None:
-    """Another count of the same year that the claim is (or rounds): the government's total,
-    Dublin departures, premiums… A country's count is compared with nothing else."""
+    """Another count of the same year that the claim is: the government's total (also
+    rounded), or exactly Dublin departures, premiums… A round "3,000 returned" meeting the
+    forced returns rounded is a coincidence, not another definition. A country's count is
+    compared with nothing else."""
     if quantity.country:
         return None
     for other in _neighbours(store, quantity, year):
+        same_quantity = other.indicator == quantity.indicator
         for value in (other, *store.alternatives(other.indicator, year, other.series,
                                                  other.country, other.profile)):
-            if compare(claimed, value, store) in ("accurate", "rounded"):
+            verdict = compare(claimed, value, store)
+            if verdict == "accurate" or (verdict == "rounded" and same_quantity):
                 return value
     return None
 

@@ -441,6 +441,10 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
             break
     if not built:
         return NoMatch()
+    if s.years and s.has("count") and len(built) == 2 and isinstance(built[0][0], Info):
+        # "how many … in 2016?" asks for a number: the statistic, not a help page, however
+        # close the model rates them.
+        built.reverse()
     best, p_best = built[0]
     if isinstance(best, Info) and not _has_support_words(s) and (
             ranked.probability("off_topic") > p_best - _OFF_TOPIC_MARGIN):
@@ -451,10 +455,26 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
         return _ask_back_topic(best, s, router)
     if len(built) == 2:
         second, p_second = built[1]
-        if (p_best - p_second < router.ask_back_margin and _answerable(best)
-                and _answerable(second)):
+        if (abs(p_best - p_second) < router.ask_back_margin and _answerable(best)
+                and _answerable(second) and not (
+                    s.years and s.has("count") and isinstance(second, Info))
+                and not _named_statistic(best, second, s)):
             return AskBack(options=(best, second))
     return best
+
+
+# The statistics the rules name by their own words ("unaccompanied", "Dublin", "premiums").
+_NAMED_BY = {"unaccompanied_minors": "minors", "dublin": "dublin", "families": "families",
+             "destination_countries": "destinations", "premiums": "premiums",
+             "reintegration": "reintegration"}
+
+
+def _named_statistic(best: ParseResult, second: ParseResult, s: Signals) -> bool:
+    """'how many unaccompanied minors in 2016?': the statistic the question names beats the
+    plain total; nothing to ask."""
+    category = _NAMED_BY.get(str(getattr(best, "kind", "")))
+    return bool(category and s.has(category) and getattr(second, "kind", "") in (
+        "total", "by_country"))
 
 
 # Words that ask about more than one year's count ("how did the government count change").

@@ -19,6 +19,8 @@ _TRANSLATE = str.maketrans({
 # Everything that is not a letter, a digit, a combining mark or one of . , % ' - becomes a space.
 _SEPARATORS = re.compile(r"[^\w.,%'\-+]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
+# The Ukrainian apostrophe belongs to the word ("п'ять", "пʼять"): one word, in every spelling.
+_CYRILLIC_APOSTROPHE = re.compile(r"(?<=[\u0400-\u04ff])['’ʼ`](?=[\u0400-\u04ff])")
 _GLUED_BEFORE = re.compile(r"([\u0600-\u06ff])(\d)")
 _GLUED_AFTER = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=[^\W\d_])")
 
@@ -28,6 +30,7 @@ def normalize(text: str) -> str:
     text = text.translate(_TRANSLATE)
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Cf", "Cc", "Cs"))
+    text = _CYRILLIC_APOSTROPHE.sub("", text)
     text = _SEPARATORS.sub(" ", text)
     # "و٢٠٢٠" (and 2020) and "2022г." (year + abbreviation): a year is a word of its own.
     text = _GLUED_BEFORE.sub(r"\1 \2", text)

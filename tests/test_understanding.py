@@ -138,3 +138,31 @@ def test_reintegration_with_a_share_count_or_year_is_the_statistic(engine: Engin
     answer = engine.ask(question, today=TODAY)
     assert answer.query is not None and answer.query["kind"] == "reintegration"
     assert answer.facts and answer.facts[0].indicator.startswith("reintegration")
+
+
+@pytest.mark.parametrize("question, verdict", [
+    # 3,000 for 2022 rounds the forced returns, not any count of voluntary returns: inaccurate.
+    ("Een parlementslid beweert dat in 2022 drieduizend mensen vrijwillig terugkeerden. "
+     "Klopt dat wel?", "inaccurate"),
+    # 205 is exactly 2017's Dublin departures: another definition.
+    ("is it true that 205 left in 2017?", "other_definition"),
+    # 3,100 rounds the government's 3,107 for 2023: the same quantity, another count.
+    ("is it true that 3,100 returned in 2023?", "other_definition"),
+])
+def test_another_definition_is_no_coincidence(engine: Engine, question: str, verdict: str):
+    assert engine.ask(question, today=TODAY).verdict == verdict
+
+
+@pytest.mark.parametrize("question, verdict, claimed", [
+    ("кажуть що в 2025 повернулось п'ять тисяч людей, правда?", "inaccurate", 5000),
+    ("кажуть що в 2025 повернулось пʼять тисяч людей, правда?", "inaccurate", 5000),
+    ("Міністр заявив, що у 2021 році було 2028 добровільних повернень. Це так?", "accurate",
+     2028),
+    ("Министр заявил, что в 2021 году было 2028 добровольных возвращений. Это так?",
+     "accurate", 2028),
+])
+def test_ukrainian_apostrophes_and_this_is_so(engine: Engine, question: str, verdict: str,
+                                              claimed: int):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.verdict == verdict
+    assert answer.query is not None and answer.query["claimed"] == claimed
