@@ -183,7 +183,8 @@ def _claims_that_look_like_years(s: Signals) -> None:
     """'were there really 2000 returnees in 2021?': in a claim check, a round hundred next to
     a real year is the claimed number, not a second year."""
     if s.has("fact_check") and len(s.years) >= 2:
-        claimed = [y for y in s.years if y % 100 == 0] or _counted_years(s)
+        claimed = ([y for y in s.years if y % 100 == 0] or _counted_years(s)
+                   or _unmarked_years(s))
         if claimed and len(claimed) < len(s.years):
             s.claims += [float(y) for y in claimed]
             s.claim_at += [s.toks.index(str(y)) if str(y) in s.toks else 0 for y in claimed]
@@ -194,8 +195,24 @@ def _counted_years(s: Signals) -> list[int]:
     """'in 2021 there were 2028 returns': a year-like number right before a word about
     returning or people is what was counted, not a year."""
     counted_at = {h.start for h in s.hits if h.category in ("returned", "count")}
-    return [y for y in s.years
-            if str(y) in s.toks and s.toks.index(str(y)) + 1 in counted_at]
+    # "between 2019 and 2022 returns fell": after a word of a range or a year, still a year.
+    year_word_ends = {h.end for h in s.hits
+                      if h.category in ("between", "until", "since", "year_marker")}
+    return [y for y in s.years if str(y) in s.toks
+            and s.toks.index(str(y)) + 1 in counted_at
+            and s.toks.index(str(y)) not in year_word_ends]
+
+
+def _unmarked_years(s: Signals) -> list[int]:
+    """'в 2021 году уехали 2028 человек': when one year-like number has a year word next to
+    it ("in", "году") and the others do not, the others are what was claimed."""
+    markers = s.cats.get("year_marker", [])
+    ends, starts = {h.end for h in markers}, {h.start for h in markers}
+    at = {y: s.toks.index(str(y)) for y in s.years if str(y) in s.toks}
+    marked = [y for y, i in at.items() if i in ends or i + 1 in starts]
+    if len(marked) != 1:
+        return []
+    return [y for y in at if y not in marked]
 
 
 def _asked_year_is_no_claim(s: Signals) -> None:
@@ -418,6 +435,8 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
         # "why do Fedasil and the Immigration Office give different totals?", "the minister
         # says 3,107: where does the difference come from?": what the two counts mean.
         return _definition(s, today)
+    if "help" in (k for k, _ in ranked.ranked[:2]) and _help_by_rules(s):
+        return Help()  # "привіт бот, з чого почати і що ти знаєш?": the rules' help words
     if is_claim(s) and ranked.best != "definition":
         # The rules found a number stated as a claim ("is it true that 155 left under Dublin
         # in 2023?"): it is checked as the quantity the model read, never answered as that
@@ -441,6 +460,9 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
             break
     if not built:
         return NoMatch()
+    if len(built) == 2 and built[0][1] - built[1][1] < router.ask_back_margin and (
+            _named_statistic(built[1][0], built[0][0], s)):
+        built.reverse()  # "how many without legal stay…": the statistic the words name
     if s.years and s.has("count") and len(built) == 2 and isinstance(built[0][0], Info):
         # "how many … in 2016?" asks for a number: the statistic, not a help page, however
         # close the model rates them.
@@ -472,9 +494,10 @@ _NAMED_BY = {"unaccompanied_minors": "minors", "dublin": "dublin", "families": "
 def _named_statistic(best: ParseResult, second: ParseResult, s: Signals) -> bool:
     """'how many unaccompanied minors in 2016?': the statistic the question names beats the
     plain total; nothing to ask."""
-    category = _NAMED_BY.get(str(getattr(best, "kind", "")))
-    return bool(category and s.has(category) and getattr(second, "kind", "") in (
-        "total", "by_country"))
+    kind = str(getattr(best, "kind", ""))
+    named = s.has(_NAMED_BY[kind]) if kind in _NAMED_BY else (
+        kind == "by_profile" and _profile(s) is not None)
+    return named and getattr(second, "kind", "") in ("total", "by_country")
 
 
 # Words that ask about more than one year's count ("how did the government count change").
@@ -619,12 +642,10 @@ def _profile(s: Signals) -> Profile | None:
 
 def _by_rules(s: Signals, today: date) -> ParseResult:
     """The hand-written choice of kind, for a store built without the example bank."""
-    domain = s.has("returned", "reintegration", "dublin", "minors", "families", "destinations",
-                   "rank", "government", "profile", "trend", "change")
+    domain = _domain(s)
     if s.has("off_topic") and not domain:
         return NoMatch()
-    if s.has("help") and not domain and not s.countries and not s.years and (
-            s.words <= 2 or (s.words <= 10 and s.weight("help") >= max(2, s.weight("topic")))):
+    if _help_by_rules(s, domain):
         return Help()
     if s.has("definition", "why") and _is_definition(s):
         definition = _definition(s, today)
@@ -636,6 +657,19 @@ def _by_rules(s: Signals, today: date) -> ParseResult:
     if _is_info(s, domain):
         return Info(topic=_topic(s), country=_country(s))
     return _statistic(s, today)
+
+
+def _help_by_rules(s: Signals, domain: bool | None = None) -> bool:
+    """Words asking what the bot is or does, and nothing about returns or support."""
+    if domain is None:
+        domain = _domain(s)
+    return s.has("help") and not domain and not s.countries and not s.years and (
+        s.words <= 2 or (s.words <= 10 and s.weight("help") >= max(2, s.weight("topic"))))
+
+
+def _domain(s: Signals) -> bool:
+    return s.has("returned", "reintegration", "dublin", "minors", "families", "destinations",
+                 "rank", "government", "profile", "trend", "change")
 
 
 def _asks_government_figure(s: Signals) -> bool:
