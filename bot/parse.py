@@ -469,7 +469,8 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
         built.reverse()
     best, p_best = built[0]
     if isinstance(best, Info) and not _has_support_words(s) and (
-            ranked.probability("off_topic") > p_best - _OFF_TOPIC_MARGIN):
+            ranked.probability("off_topic") > p_best - _OFF_TOPIC_MARGIN
+            or router.topic(s, s.not_topics).confidence < _UNSURE_TOPIC):
         # "quel temps fait-il à liège demain": no word about returning or support, and the
         # model is torn between support and off-topic. Not understood beats a help page.
         return NoMatch()
@@ -513,6 +514,9 @@ _FIGURE_CATEGORIES = frozenset({
     "countries_word"})
 
 
+# Without a support word, a help page needs a topic at least this likely ("qual foi o
+# resultado do jogo do benfica": every topic about 20%, none is meant).
+_UNSURE_TOPIC = 0.3
 # Info must beat off-topic by this much when the question has no support word.
 _OFF_TOPIC_MARGIN = 0.25
 # Rule categories that say nothing about returning or support by themselves.

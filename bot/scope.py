@@ -89,11 +89,18 @@ def asked_year(s: Signals) -> int | None:
     return None if at is None else int(s.toks[at])
 
 
+_TIME_WORDS = frozenset({"last_year", "this_year", "year_before_last", "latest"})
+
+
 def asked_year_at(s: Signals) -> int | None:
     """The token of the number `asked_year` reads (the parser keeps it out of the claims)."""
     if s.years:
         return None
-    markers = s.cats.get("year_marker", [])
+    # "vorig jaar 953 Brazilianen": "jaar" belongs to "last year", it marks no number ("2090
+    # წელს" still does: there the time word is the marker itself).
+    in_time_words = {i for h in s.hits if h.category in _TIME_WORDS and h.end - h.start > 1
+                     for i in range(h.start, h.end)}
+    markers = [h for h in s.cats.get("year_marker", []) if h.start not in in_time_words]
     marker_ends = {h.end for h in markers}
     # Only languages that say the year word after the number ("1850 წელს", "1850'de"):
     # elsewhere "2 jaar geleden" is two years ago, not the year 2.

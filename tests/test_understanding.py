@@ -84,6 +84,8 @@ def test_a_share_is_not_another_definition_of_a_different_share(engine: Engine):
     "best kebab near brussels north station",
     "quel temps fait-il à liège demain",
     "cel mai bun restaurant din bucuresti",
+    "qual foi o resultado do jogo do benfica ontem",
+    "как доехать от вокзала до атомиума",
 ])
 def test_places_and_food_are_not_support_questions(engine: Engine, question: str):
     answer = engine.ask(question, today=TODAY)
@@ -166,3 +168,36 @@ def test_ukrainian_apostrophes_and_this_is_so(engine: Engine, question: str, ver
     answer = engine.ask(question, today=TODAY)
     assert answer.verdict == verdict
     assert answer.query is not None and answer.query["claimed"] == claimed
+
+
+@pytest.mark.parametrize("question, lang", [
+    ("J'ai lu dans un article que 953 Brésiliens sont rentrés chez eux l'an dernier, c'est bien "
+     "le chiffre ?", "fr"),
+    ("I read that 953 Brazilians went home last year, correct?", "en"),
+    ("Ik las dat vorig jaar 953 Brazilianen terugkeerden, klopt dat?", "nl"),
+])
+def test_a_figure_someone_read_is_checked(engine: Engine, question: str, lang: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.verdict == "accurate" and answer.language == lang
+    assert answer.query is not None and answer.query["country"] == "BR"
+
+
+@pytest.mark.parametrize("question, profile", [
+    ("Wie viele Menschen ohne legalen Aufenthaltsstatus sind 2015 mit Fedasil freiwillig "
+     "zurückgekehrt?", "irregular_stay"),
+    ("how many people without legal stay returned in 2015?", "irregular_stay"),
+])
+def test_a_named_profile_beats_the_total(engine: Engine, question: str, profile: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.query is not None and answer.query["kind"] == "by_profile"
+    assert answer.query["profile"] == profile and answer.facts[0].value == 2021
+
+
+@pytest.mark.parametrize("question", [
+    "В статье утверждается, что в 2021 году добровольно уехали 2028 человек. Это так?",
+    "the minister said in 2021 there were 2028 voluntary returns, right?",
+])
+def test_the_unmarked_year_like_number_is_the_claim(engine: Engine, question: str):
+    answer = engine.ask(question, today=TODAY)
+    assert answer.query is not None
+    assert answer.query["year"] == 2021 and answer.query["claimed"] == 2028
