@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -78,23 +77,17 @@ def ask(engine: Engine, row: dict[str, Any]) -> Answer:
                       previous_lang=previous_lang)
 
 
-def _own_rules_answer(name: str, got: Any, expected: Any, query: dict[str, Any]) -> bool:
+def _own_rules_answer(name: str, got: Any, expected: Any, query: dict[str, Any],
+                      own_rules: frozenset[str]) -> bool:
     """Reintegration support for a country with its own rules (Georgia: none since 2018) is
     answered by that country's rule, first, on the country-rules page: the general
     reintegration page would promise support that country's returnees do not get."""
     return (name == "topic" and expected == "reintegration" and got == "country_exceptions"
-            and query.get("country") in _countries_with_own_rules())
+            and query.get("country") in own_rules)
 
 
-@cache
-def _countries_with_own_rules() -> frozenset[str]:
-    from bot.datafiles import DATA_DIR
-
-    doc = yaml.safe_load((DATA_DIR / "content" / "country_exceptions.yaml").read_text("utf-8"))
-    return frozenset(doc.get("countries") or ())
-
-
-def check(answer: Answer, expect: dict[str, Any]) -> tuple[list[str], bool]:
+def check(answer: Answer, expect: dict[str, Any],
+          own_rules: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
     """Return the differences from `expect`, and whether a wrong number was stated."""
     problems = []
     if "verdict" in expect and answer.verdict != expect["verdict"]:
@@ -105,7 +98,8 @@ def check(answer: Answer, expect: dict[str, Any]) -> tuple[list[str], bool]:
     for name in _QUERY_FIELDS:
         if name in expect:
             got = answer.topic if name == "topic" else query.get(name)
-            if got != expect[name] and not _own_rules_answer(name, got, expect[name], query):
+            if got != expect[name] and not _own_rules_answer(name, got, expect[name], query,
+                                                             own_rules):
                 problems.append(f"{name} {got!r} != {expect[name]!r}")
     stated = [f for f in answer.facts if not f.derived]
     wrong = False
@@ -136,7 +130,7 @@ def score_table(engine: Engine, path: Path) -> Score:
     for row in load_table(path):
         answer = ask(engine, row)
         expect = row.get("expect") or {}
-        problems, wrong = check(answer, expect)
+        problems, wrong = check(answer, expect, engine.store.own_rules)
         if row.get("ambiguous") and answer.status == "clarify" and not answer.facts:
             problems, wrong = [], False
         wrong_verdict = bool("verdict" in expect and answer.verdict is not None

@@ -51,6 +51,7 @@ from bot.text import normalize, tokens
 
 if TYPE_CHECKING:
     from bot.choose import Router
+    from bot.classify import Prediction
 
 __all__ = ["Signals", "parse", "read_signals"]
 
@@ -430,7 +431,29 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
     ranked = router.kind(s, None if _about_figures(s) else _WITHOUT_FIGURES)
     if not s.hits and not s.years and ranked.confidence < _UNKNOWN_WORDS_CONFIDENCE:
         return NoMatch()  # no word the bot knows, and the model is unsure: "{0} {1} {__class__}"
-    built: list[tuple[ParseResult, float]] = []
+    decided = _decided_by_rules(s, ranked, today, router)
+    if decided is not None:
+        return decided
+    built = _two_readings(s, ranked, today, router)
+    if not built:
+        return NoMatch()
+    best, p_best = built[0]
+    if isinstance(best, Info) and not _has_support_words(s) and (
+            ranked.probability("off_topic") > p_best - _OFF_TOPIC_MARGIN
+            or router.topic(s, s.not_topics).confidence < _UNSURE_TOPIC):
+        # "quel temps fait-il à liège demain": no word about returning or support, and the
+        # model is torn between support and off-topic. Not understood beats a help page.
+        return NoMatch()
+    if isinstance(best, Info) and best.topic is not None:
+        return _ask_back_topic(best, s, router)
+    if len(built) == 2 and _too_close(built[0], built[1], s, router):
+        return AskBack(options=(best, built[1][0]))
+    return best
+
+
+def _decided_by_rules(s: Signals, ranked: Prediction, today: date,
+                      router: Router) -> ParseResult | None:
+    """What the rules decide outright, where they are exact, whatever the model ranks."""
     if s.has("why") and s.has("government") and not _asks_government_figure(s):
         # "why do Fedasil and the Immigration Office give different totals?", "the minister
         # says 3,107: where does the difference come from?": what the two counts mean.
@@ -449,6 +472,13 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
         # "cifra Oficiului pentru Străini pt 2022": the government's count, never Fedasil's
         # figure or a help page, however the model ranks the words it has not seen.
         return _build("total", s, today, router) or NoMatch()
+    return None
+
+
+def _two_readings(s: Signals, ranked: Prediction, today: date,
+                  router: Router) -> list[tuple[ParseResult, float]]:
+    """The two most likely different answers, best first, with the model's probabilities."""
+    built: list[tuple[ParseResult, float]] = []
     for kind, p in ranked.ranked:
         query = _build(kind, s, today, router)
         # Compared as they will be answered: a count "since 2015" is the series since 2015,
@@ -458,32 +488,29 @@ def _choose(s: Signals, today: date, router: Router) -> ParseResult:
             built.append((query, p))
         if len(built) == 2:
             break
-    if not built:
-        return NoMatch()
-    if len(built) == 2 and built[0][1] - built[1][1] < router.ask_back_margin and (
-            _named_statistic(built[1][0], built[0][0], s)):
-        built.reverse()  # "how many without legal stay…": the statistic the words name
-    if s.years and s.has("count") and len(built) == 2 and isinstance(built[0][0], Info):
-        # "how many … in 2016?" asks for a number: the statistic, not a help page, however
-        # close the model rates them.
+    if len(built) == 2 and (
+            (built[0][1] - built[1][1] < router.ask_back_margin
+             and _named_statistic(built[1][0], built[0][0], s))
+            or (_figure_asked(s) and isinstance(built[0][0], Info))):
+        # "how many without legal stay…": the statistic the words name beats a close total;
+        # "how many … in 2016?" asks for a number, not a help page.
         built.reverse()
-    best, p_best = built[0]
-    if isinstance(best, Info) and not _has_support_words(s) and (
-            ranked.probability("off_topic") > p_best - _OFF_TOPIC_MARGIN
-            or router.topic(s, s.not_topics).confidence < _UNSURE_TOPIC):
-        # "quel temps fait-il à liège demain": no word about returning or support, and the
-        # model is torn between support and off-topic. Not understood beats a help page.
-        return NoMatch()
-    if isinstance(best, Info) and best.topic is not None:
-        return _ask_back_topic(best, s, router)
-    if len(built) == 2:
-        second, p_second = built[1]
-        if (abs(p_best - p_second) < router.ask_back_margin and _answerable(best)
-                and _answerable(second) and not (
-                    s.years and s.has("count") and isinstance(second, Info))
-                and not _named_statistic(best, second, s)):
-            return AskBack(options=(best, second))
-    return best
+    return built
+
+
+def _too_close(first: tuple[ParseResult, float], second: tuple[ParseResult, float],
+               s: Signals, router: Router) -> bool:
+    """Two readings about as likely, each a real answer, and nothing in the words that
+    settles it: then the bot asks back."""
+    (best, p_best), (other, p_other) = first, second
+    return (abs(p_best - p_other) < router.ask_back_margin
+            and _answerable(best) and _answerable(other)
+            and not (_figure_asked(s) and isinstance(other, Info))
+            and not _named_statistic(best, other, s))
+
+
+def _figure_asked(s: Signals) -> bool:
+    return bool(s.years) and s.has("count")
 
 
 # The statistics the rules name by their own words ("unaccompanied", "Dublin", "premiums").
