@@ -8,8 +8,6 @@ trained models and says when two choices are too close to pick one (then the bot
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 import logging
 import math
 import re
@@ -23,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.classify import Model, Prediction, softmax, train
+from bot.classify import Model, Prediction, pack, softmax, train, unpack
 from bot.examples import Example
 
 if TYPE_CHECKING:
@@ -177,25 +175,14 @@ class Router:
 
     def dumps(self) -> bytes:
         """The router as bytes (one row of the store's `models` table)."""
-        header = json.dumps({"format": _FORMAT, "labels": self._labels,
-                             "vocab": sorted(self._vocab, key=self._vocab.__getitem__)},
-                            ensure_ascii=False).encode()
-        buf = io.BytesIO()
-        np.save(buf, self._weights, allow_pickle=False)
-        np.save(buf, self._bias, allow_pickle=False)
-        return len(header).to_bytes(4, "big") + header + buf.getvalue()
+        return pack({"format": _FORMAT, "labels": self._labels}, self._vocab, self._weights,
+                    self._bias)
 
     @classmethod
     def loads(cls, data: bytes) -> Router:
-        size = int.from_bytes(data[:4], "big")
-        header = json.loads(data[4:4 + size])
-        if header.get("format") != _FORMAT:
-            raise ValueError(f"router format {header.get('format')} is not {_FORMAT}")
-        buf = io.BytesIO(data[4 + size:])
-        weights = np.load(buf, allow_pickle=False)
-        bias = np.load(buf, allow_pickle=False)
+        header, vocab, weights, bias = unpack(data, _FORMAT)
         labels = {str(k): tuple(v) for k, v in header["labels"].items()}
-        return cls(labels, {f: i for i, f in enumerate(header["vocab"])}, weights, bias)
+        return cls(labels, vocab, weights, bias)
 
     def _predict(self, head: str, s: Signals, allowed: Iterable[str] | None = None) -> Prediction:
         if s.scores is None:

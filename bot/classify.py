@@ -21,11 +21,12 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Model", "Prediction", "softmax", "train"]
+__all__ = ["Model", "Prediction", "pack", "softmax", "train", "unpack"]
 
 _FORMAT = 1
 
@@ -90,26 +91,38 @@ class Model:
         return softmax(self.labels, logits, allowed)
 
     def dumps(self) -> bytes:
-        """The model as bytes (stored in the store's `models` table)."""
-        header = json.dumps({"format": _FORMAT, "labels": self.labels,
-                             "vocab": sorted(self.vocab, key=self.vocab.__getitem__)},
-                            ensure_ascii=False).encode()
-        buf = io.BytesIO()
-        np.save(buf, self.weights, allow_pickle=False)
-        np.save(buf, self.bias, allow_pickle=False)
-        return len(header).to_bytes(4, "big") + header + buf.getvalue()
+        """The model as bytes."""
+        return pack({"format": _FORMAT, "labels": self.labels}, self.vocab,
+                    self.weights, self.bias)
 
     @classmethod
     def loads(cls, data: bytes) -> Model:
-        size = int.from_bytes(data[:4], "big")
-        header = json.loads(data[4:4 + size])
-        if header.get("format") != _FORMAT:
-            raise ValueError(f"model format {header.get('format')} is not {_FORMAT}")
-        buf = io.BytesIO(data[4 + size:])
-        weights = np.load(buf, allow_pickle=False)
-        bias = np.load(buf, allow_pickle=False)
-        vocab = {f: i for i, f in enumerate(header["vocab"])}
+        header, vocab, weights, bias = unpack(data, _FORMAT)
         return cls(header["labels"], vocab, weights, bias)
+
+
+def pack(header: dict[str, Any], vocab: dict[str, int], weights: npt.NDArray[Any],
+         bias: npt.NDArray[Any]) -> bytes:
+    """A header, a vocabulary and two arrays as bytes: length, JSON, then .npy arrays."""
+    text = json.dumps({**header, "vocab": sorted(vocab, key=vocab.__getitem__)},
+                      ensure_ascii=False).encode()
+    buf = io.BytesIO()
+    np.save(buf, weights, allow_pickle=False)
+    np.save(buf, bias, allow_pickle=False)
+    return len(text).to_bytes(4, "big") + text + buf.getvalue()
+
+
+def unpack(data: bytes, version: int) -> tuple[dict[str, Any], dict[str, int],
+                                               npt.NDArray[Any], npt.NDArray[Any]]:
+    """What `pack` wrote; a ValueError when it was written in another format."""
+    size = int.from_bytes(data[:4], "big")
+    header = json.loads(data[4:4 + size])
+    if header.get("format") != version:
+        raise ValueError(f"model format {header.get('format')} is not {version}")
+    buf = io.BytesIO(data[4 + size:])
+    weights = np.load(buf, allow_pickle=False)
+    bias = np.load(buf, allow_pickle=False)
+    return header, {f: i for i, f in enumerate(header["vocab"])}, weights, bias
 
 
 def train(
